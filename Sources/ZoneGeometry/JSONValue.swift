@@ -1,0 +1,315 @@
+import Foundation
+
+/// A JSON value. Numbers are `Double`. Objects are unordered (the writer sorts keys).
+public enum JSONValue: Hashable, Sendable, Codable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
+    public var doubleValue: Double? { if case .number(let d) = self { return d }; return nil }
+    /// The number if it is integral and fits `Int`.
+    public var intValue: Int? {
+        guard case .number(let d) = self, d.rounded() == d, abs(d) < 9.0e15 else { return nil }
+        return Int(d)
+    }
+    public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
+    public var isNull: Bool { self == .null }
+
+    /// Member of an object; `nil` for a missing key or a non-object.
+    public subscript(key: String) -> JSONValue? { objectValue?[key] }
+    /// Element of an array; `nil` if out of range or not an array.
+    public subscript(index: Int) -> JSONValue? {
+        guard let a = arrayValue, a.indices.contains(index) else { return nil }
+        return a[index]
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else if let o = try? c.decode([String: JSONValue].self) { self = .object(o) }
+        else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a JSON value") }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .string(let s): try c.encode(s)
+        case .number(let d): try c.encode(d)
+        case .bool(let b): try c.encode(b)
+        case .null: try c.encodeNil()
+        case .array(let a): try c.encode(a)
+        case .object(let o): try c.encode(o)
+        }
+    }
+
+    /// Parses RFC 8259 JSON. Syntax errors throw `GeoJSONError` with path "" and "line L, column C".
+    public static func parse(_ data: Data) throws -> JSONValue {
+        var p = JSONParser(bytes: [UInt8](data))
+        return try p.parseDocument()
+    }
+
+    /// Compact JSON text with sorted keys. `.number` uses the shortest round-trip form
+    /// (integers without ".0"); non-finite numbers become `null`.
+    public func serialized() -> String {
+        var out = ""
+        JSONWriter.write(self, into: &out, numberDecimals: nil)
+        return out
+    }
+}
+
+// MARK: - Parser
+
+struct JSONParser {
+    let bytes: [UInt8]
+    var i = 0
+    var depth = 0
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    func location(_ at: Int) -> String {
+        var line = 1, col = 1
+        for b in bytes[..<min(at, bytes.count)] {
+            if b == 0x0A { line += 1; col = 1 } else if b & 0xC0 != 0x80 { col += 1 }
+        }
+        return "line \(line), column \(col)"
+    }
+
+    func fail(_ what: String, at: Int? = nil) -> GeoJSONError {
+        GeoJSONError(path: "", reason: "not JSON: \(what) at \(location(at ?? i))")
+    }
+
+    mutating func skipWhitespace() {
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+    }
+
+    mutating func parseDocument() throws -> JSONValue {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }  // UTF-8 BOM
+        skipWhitespace()
+        if i >= bytes.count { throw fail("empty document") }
+        let v = try parseValue()
+        skipWhitespace()
+        if i < bytes.count { throw fail("unexpected trailing '\(Character(Unicode.Scalar(bytes[i])))'") }
+        return v
+    }
+
+    mutating func parseValue() throws -> JSONValue {
+        skipWhitespace()
+        guard i < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default:
+            throw fail("unexpected character '\(String(decoding: [bytes[i]], as: UTF8.self))'")
+        }
+    }
+
+    mutating func literal(_ word: String) throws {
+        let w = Array(word.utf8)
+        guard i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w else { throw fail("invalid literal") }
+        i += w.count
+    }
+
+    mutating func enter() throws {
+        depth += 1
+        if depth > 512 { throw fail("nesting deeper than 512") }
+    }
+
+    mutating func parseObject() throws -> JSONValue {
+        try enter(); defer { depth -= 1 }
+        i += 1
+        var obj: [String: JSONValue] = [:]
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(obj) }
+        while true {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            let keyAt = i
+            let key = try parseString()
+            if obj[key] != nil { throw fail("duplicate key \"\(key)\"", at: keyAt) }
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            i += 1
+            obj[key] = try parseValue()
+            skipWhitespace()
+            guard i < bytes.count else { throw fail("unterminated object") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(obj) }
+            throw fail("expected ',' or '}'")
+        }
+    }
+
+    mutating func parseArray() throws -> JSONValue {
+        try enter(); defer { depth -= 1 }
+        i += 1
+        var arr: [JSONValue] = []
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(arr) }
+        while true {
+            arr.append(try parseValue())
+            skipWhitespace()
+            guard i < bytes.count else { throw fail("unterminated array") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(arr) }
+            throw fail("expected ',' or ']'")
+        }
+    }
+
+    mutating func parseNumber() throws -> Double {
+        let start = i
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        func digits(_ p: inout JSONParser) -> Int {
+            let s = p.i
+            while p.i < p.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(p.bytes[p.i]) { p.i += 1 }
+            return p.i - s
+        }
+        let intStart = i
+        let n = digits(&self)
+        if n == 0 { throw fail("invalid number") }
+        if n > 1 && bytes[intStart] == UInt8(ascii: "0") { throw fail("leading zero in number", at: start) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            if digits(&self) == 0 { throw fail("invalid number") }
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            if digits(&self) == 0 { throw fail("invalid number exponent") }
+        }
+        let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        guard let d = Double(text) else { throw fail("invalid number", at: start) }
+        return d  // may be ±infinity for huge exponents; GeoJSON checks finiteness with a path
+    }
+
+    mutating func parseString() throws -> String {
+        let start = i
+        i += 1
+        var out = [UInt8]()
+        while true {
+            guard i < bytes.count else { throw fail("unterminated string", at: start) }
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") { i += 1; break }
+            if b < 0x20 { throw fail("control character in string") }
+            if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
+            i += 1
+            guard i < bytes.count else { throw fail("unterminated string", at: start) }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800...0xDBFF).contains(scalar) {
+                    guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                        throw fail("unpaired surrogate")
+                    }
+                    i += 2
+                    let low = try hex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw fail("unpaired surrogate") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let u = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape") }
+                out.append(contentsOf: Array(String(Character(u)).utf8))
+            default: throw fail("invalid escape")
+            }
+        }
+        guard let s = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8 in string", at: start) }
+        return s
+    }
+
+    mutating func hex4() throws -> UInt32 {
+        guard i + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) else {
+            throw fail("invalid \\u escape")
+        }
+        i += 4
+        return v
+    }
+}
+
+// MARK: - Writer
+
+enum JSONWriter {
+    /// `numberDecimals`: nil = shortest round-trip; n = rounded to n decimals, trailing zeros stripped.
+    static func write(_ v: JSONValue, into out: inout String, numberDecimals: Int?) {
+        switch v {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let d): out += format(d, decimals: numberDecimals)
+        case .string(let s): writeString(s, into: &out)
+        case .array(let a):
+            out += "["
+            for (k, e) in a.enumerated() {
+                if k > 0 { out += "," }
+                write(e, into: &out, numberDecimals: numberDecimals)
+            }
+            out += "]"
+        case .object(let o):
+            out += "{"
+            for (k, key) in o.keys.sorted().enumerated() {
+                if k > 0 { out += "," }
+                writeString(key, into: &out)
+                out += ":"
+                write(o[key]!, into: &out, numberDecimals: numberDecimals)
+            }
+            out += "}"
+        }
+    }
+
+    /// Formats a number for JSON. With `decimals`, rounds half away from zero at that many
+    /// decimals ("%.*f") and strips trailing zeros: 120.12345670000001 → "120.1234567", 3.0 → "3".
+    static func format(_ d: Double, decimals: Int?) -> String {
+        guard d.isFinite else { return "null" }
+        var s: String
+        if let decimals {
+            s = String(format: "%.\(max(0, min(decimals, 17)))f", d)
+            if s.contains(".") {
+                while s.hasSuffix("0") { s.removeLast() }
+                if s.hasSuffix(".") { s.removeLast() }
+            }
+        } else if d.rounded() == d && abs(d) < 1e15 {
+            s = String(Int64(d))
+        } else {
+            s = "\(d)"  // shortest round-trip; exponent form ("1e-07") is valid JSON
+        }
+        if s == "-0" { s = "0" }
+        return s
+    }
+
+    static func writeString(_ s: String, into out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20:
+                out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        out += "\""
+    }
+}

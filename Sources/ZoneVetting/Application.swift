@@ -1,0 +1,166 @@
+import Foundation
+import ZoneGeometry
+import ZonePlan
+
+/// Bad input in a project application: one line naming the application, the field or coordinate,
+/// and what is wrong. Nothing is repaired silently.
+public struct ApplicationError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var application: String
+    public var field: String
+    public var message: String
+    public init(application: String, field: String, message: String) {
+        self.application = application; self.field = field; self.message = message
+    }
+    public var description: String { "\(application): \(field): \(message)" }
+}
+
+/// A project application: the site polygon (lon/lat) and the project's figures.
+public struct Application: Sendable {
+    public var name: String
+    public var industry: String
+    public var investmentWan: Double?
+    public var outputWan: Double?
+    public var valueAddedWan: Double?
+    public var energyTce: Double?
+    public var declaredAreaMu: Double?
+    public var site: Geometry
+    public var properties: [String: JSONValue]
+
+    public init(name: String, industry: String, investmentWan: Double? = nil, outputWan: Double? = nil,
+                valueAddedWan: Double? = nil, energyTce: Double? = nil, declaredAreaMu: Double? = nil,
+                site: Geometry, properties: [String: JSONValue] = [:]) {
+        self.name = name; self.industry = industry; self.investmentWan = investmentWan; self.outputWan = outputWan
+        self.valueAddedWan = valueAddedWan; self.energyTce = energyTce; self.declaredAreaMu = declaredAreaMu
+        self.site = site; self.properties = properties
+    }
+
+    /// The figures an application carries, with their units (README and the JSON Schema list the same).
+    public static let amountFields: [(key: String, unit: String)] = [
+        ("investment_wan", "万元"), ("output_wan", "万元/年"), ("value_added_wan", "万元/年"),
+        ("energy_tce", "吨标准煤/年"), ("declared_area_mu", "亩"),
+    ]
+
+    /// Rough box of eastern China: a site outside it is almost surely a coordinate mistake.
+    public static let plausibleLon = 108.0...126.0
+    public static let plausibleLat = 18.0...42.0
+
+    /// Reads application `index` (0-based) of a file. `label` names it in errors.
+    public static func parse(_ f: Feature, label: String, catalog: IndustryCatalog, engine: GeometryEngine) throws -> Application {
+        let p = f.properties
+        func bad(_ field: String, _ msg: String) -> ApplicationError { ApplicationError(application: label, field: field, message: msg) }
+
+        guard let nameValue = p["name"] else { throw bad("properties.name", "missing (the project name)") }
+        guard let name = nameValue.stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw bad("properties.name", "must be a non-empty text")
+        }
+        let label = "\(label) (\(name))"
+        func bad2(_ field: String, _ msg: String) -> ApplicationError { ApplicationError(application: label, field: field, message: msg) }
+
+        guard let indValue = p["industry"] else { throw bad2("properties.industry", "missing (a GB/T 4754-2017 code such as C3825 or C38)") }
+        guard let industry = indValue.stringValue?.trimmingCharacters(in: .whitespaces).uppercased() else {
+            throw bad2("properties.industry", "must be a text code such as \"C3825\", got \(indValue.compactDescription)")
+        }
+        guard IndustryCatalog.isWellFormed(industry), industry.count >= 3 else {
+            throw bad2("properties.industry", "'\(industry)' is not a GB/T 4754-2017 code at division level or finer (e.g. C38, C3825)")
+        }
+        guard catalog.isKnown(industry) else {
+            throw bad2("properties.industry", "unknown industry code '\(industry)' (not in GeoData/industries.yaml, \(catalog.standard))")
+        }
+        var amounts: [String: Double] = [:]
+        for (key, unit) in amountFields {
+            guard let v = p[key] else { continue }
+            if case .null = v { continue }
+            guard let d = v.doubleValue else { throw bad2("properties.\(key)", "must be a number in \(unit), got \(v.compactDescription)") }
+            guard d.isFinite, d >= 0 else { throw bad2("properties.\(key)", "must be a non-negative number in \(unit), got \(d)") }
+            if key == "declared_area_mu", d == 0 { throw bad2("properties.\(key)", "must be positive") }
+            amounts[key] = d
+        }
+        guard let site = f.geometry else { throw bad2("geometry", "missing: the site must be a Polygon or MultiPolygon") }
+        guard site.isPolygonal, !site.polygons.isEmpty else {
+            throw bad2("geometry", "the site must be a Polygon or MultiPolygon, got \(site.typeName)")
+        }
+        try checkCoordinates(site, bad: bad2)
+        let report: ValidityReport
+        do { report = try engine.validity(site) } catch { throw bad2("geometry", "cannot be checked: \(error)") }
+        if !report.isValid {
+            let at = report.location.map { String(format: " at lon %.7f lat %.7f", $0.x, $0.y) } ?? ""
+            throw bad2("geometry", "invalid site polygon: \(report.reason)\(at)")
+        }
+        return Application(name: name, industry: industry, investmentWan: amounts["investment_wan"], outputWan: amounts["output_wan"],
+                           valueAddedWan: amounts["value_added_wan"], energyTce: amounts["energy_tce"],
+                           declaredAreaMu: amounts["declared_area_mu"], site: site, properties: p)
+    }
+
+    /// Coordinates must be RFC 7946 lon/lat near eastern China; typical mistakes are named.
+    static func checkCoordinates(_ g: Geometry, bad: (String, String) -> ApplicationError) throws {
+        for (pi, poly) in g.polygons.enumerated() {
+            let rings = [poly.exterior] + poly.holes
+            for (ri, ring) in rings.enumerated() {
+                for (ci, c) in ring.enumerated() {
+                    let at = g.polygons.count > 1 ? "geometry.coordinates[\(pi)][\(ri)][\(ci)]" : "geometry.coordinates[\(ri)][\(ci)]"
+                    let shown = "[\(fmt(c.x)), \(fmt(c.y))]"
+                    if plausibleLat.contains(c.x) && plausibleLon.contains(c.y) {
+                        throw bad(at, "\(shown) has latitude and longitude swapped: GeoJSON order is [lon, lat], e.g. [\(fmt(c.y)), \(fmt(c.x))]")
+                    }
+                    if abs(c.x) > 180 || abs(c.y) > 90 {
+                        if abs(c.x) > 1000 || abs(c.y) > 1000 {
+                            throw bad(at, "\(shown) looks like projected metres (Gauss-Krüger easting/northing), not lon/lat degrees; GeoJSON sites must be WGS84 lon/lat (RFC 7946)")
+                        }
+                        throw bad(at, "\(shown) is out of range for lon/lat (lon −180…180, lat −90…90)")
+                    }
+                    if !plausibleLon.contains(c.x) || !plausibleLat.contains(c.y) {
+                        throw bad(at, "\(shown) is nowhere near eastern China (expected lon 108…126, lat 18…42)")
+                    }
+                }
+            }
+        }
+    }
+
+    static func fmt(_ d: Double) -> String {
+        var s = String(format: "%.7f", d)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+}
+
+extension JSONValue {
+    /// Short rendering for error messages.
+    var compactDescription: String {
+        switch self {
+        case .string(let s): return "\"\(s)\""
+        case .number(let d): return Application.fmt(d)
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        case .array: return "a list"
+        case .object: return "an object"
+        }
+    }
+}
+
+/// Reads an applications file: a GeoJSON Feature or a FeatureCollection of several.
+public enum ApplicationFile {
+    /// One entry per feature: the application, or the one-line error that stopped it.
+    public static func read(_ data: Data, fileLabel: String, catalog: IndustryCatalog, engine: GeometryEngine) throws -> [Result<Application, ApplicationError>] {
+        let features: [Feature]
+        if let top = try? JSONDecoder().decode(JSONValue.self, from: data) {
+            let type = top["type"]?.stringValue ?? "(no type)"
+            guard type == "Feature" || type == "FeatureCollection" else {
+                throw ApplicationError(application: fileLabel, field: "type",
+                                       message: "expected a GeoJSON Feature or FeatureCollection, got \(type)")
+            }
+        }
+        do {
+            features = try GeoJSON.parseFeatures(data)
+        } catch {
+            throw ApplicationError(application: fileLabel, field: "file", message: "\(error)")
+        }
+        if features.isEmpty { throw ApplicationError(application: fileLabel, field: "features", message: "no application in the file") }
+        return features.enumerated().map { i, f in
+            let label = features.count > 1 ? "\(fileLabel) application \(i + 1)" : fileLabel
+            do { return .success(try Application.parse(f, label: label, catalog: catalog, engine: engine)) }
+            catch let e as ApplicationError { return .failure(e) }
+            catch { return .failure(ApplicationError(application: label, field: "application", message: "\(error)")) }
+        }
+    }
+}

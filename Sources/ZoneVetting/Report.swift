@@ -1,0 +1,142 @@
+import Foundation
+import ZoneGeometry
+import ZonePlan
+
+/// Renders vetting results for people (text), programs (JSON) and GIS tools (GeoJSON).
+public enum Report {
+    // MARK: JSON
+
+    public static func json(_ results: [VettingResult]) throws -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let rounded = results.map(rounded)
+        return results.count == 1 ? try enc.encode(rounded[0]) : try enc.encode(rounded)
+    }
+
+    /// Figures to a sensible precision so outputs are stable (golden files) and readable.
+    static func rounded(_ r: VettingResult) -> VettingResult {
+        var r = r
+        r.areaMu = round(r.areaMu, 4)
+        r.counties = r.counties.map(roundRef)
+        r.platforms = r.platforms.map(roundRef)
+        r.findings = r.findings.map { f in
+            var f = f
+            f.measured = f.measured.map { round($0, 4) }
+            f.limit = f.limit.map { round($0, 4) }
+            f.zones = f.zones.map(roundRef)
+            return f
+        }
+        return r
+    }
+    static func roundRef(_ z: ZoneRef) -> ZoneRef {
+        var z = z
+        z.overlapMu = z.overlapMu.map { round($0, 4) }
+        z.share = z.share.map { round($0, 6) }
+        z.distanceKm = z.distanceKm.map { round($0, 3) }
+        return z
+    }
+    static func round(_ d: Double, _ places: Int) -> Double {
+        let p = pow(10.0, Double(places))
+        return (d * p).rounded() / p
+    }
+
+    // MARK: GeoJSON
+
+    /// The site features with the result flattened into properties a GIS tool can filter and colour by.
+    public static func geojson(_ pairs: [(Application, VettingResult)]) throws -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var features: [Feature] = []
+        for (app, result) in pairs {
+            var p = app.properties
+            let r = rounded(result)
+            p["verdict"] = .string(r.verdict.rawValue)
+            p["verdict_zh"] = .string(r.verdict.chinese)
+            p["area_mu"] = .number(r.areaMu)
+            p["fail_rules"] = .string(r.rules(with: .fail).joined(separator: ","))
+            p["warn_rules"] = .string(r.rules(with: .warn).joined(separator: ","))
+            p["unverifiable_rules"] = .string(r.rules(with: .unverifiable).joined(separator: ","))
+            p["counties"] = .string(r.counties.map(\.name).joined(separator: ","))
+            p["platforms"] = .string(r.platforms.map(\.name).joined(separator: ","))
+            p["rule_pack_version"] = .string(r.rulePackVersion)
+            p["geodata_version"] = .string(r.geodataVersion)
+            for f in r.findings {
+                let key = "rule_" + f.rule.replacingOccurrences(of: "-", with: "_") + (f.check.map { "_" + $0.replacingOccurrences(of: "-", with: "_") } ?? "")
+                p[key] = .string(f.outcome.rawValue)
+            }
+            let findingsJSON = try JSONDecoder().decode(JSONValue.self, from: enc.encode(r.findings))
+            p["findings"] = findingsJSON
+            features.append(Feature(id: nil, geometry: app.site, properties: p, bbox: nil))
+        }
+        return GeoJSON.encode(features: features)
+    }
+
+    // MARK: Text
+
+    public static func text(_ r: VettingResult, index: Int? = nil) -> String {
+        var out = ""
+        let head = index.map { "[\($0)] " } ?? ""
+        out += "\(head)\(r.name)\n"
+        out += "  verdict 结论: \(r.verdict.rawValue.uppercased()) \(r.verdict.chinese)\n"
+        out += "  industry 行业: \(r.industry)\(r.industryName.map { " \($0)" } ?? "")    area 面积: \(num(r.areaMu)) 亩 (EPSG:4549)\n"
+        if !r.counties.isEmpty {
+            out += "  counties 县（市、区）: " + r.counties.map { "\($0.name) \(num($0.overlapMu ?? 0)) 亩" }.joined(separator: ", ") + "\n"
+        }
+        out += "  platforms 平台: " + (r.platforms.isEmpty ? "—" : r.platforms.map { "\($0.name) (\($0.detail ?? ""))" }.joined(separator: ", ")) + "\n"
+        for f in r.findings {
+            let rule = f.rule + (f.check.map { "/\($0)" } ?? "")
+            var figures = ""
+            if let m = f.measured { figures = num(m) + (f.unit.map { " \($0)" } ?? "") }
+            if let l = f.limit { figures += figures.isEmpty ? "limit \(num(l))" : " (limit \(num(l)))" }
+            let mark: String
+            switch f.outcome {
+            case .pass: mark = "ok  "
+            case .warn: mark = "WARN"
+            case .fail: mark = "FAIL"
+            case .unverifiable: mark = "N/A "
+            }
+            out += "  \(mark) \(pad(rule, 34)) \(pad(figures, 30)) [\(f.citation.joined(separator: ", "))]\n"
+            out += "       \(f.explanationZh)\n"
+        }
+        out += "  rule pack \(r.rulePackVersion) · GeoData \(r.geodataVersion)\n"
+        return out
+    }
+
+    static func pad(_ s: String, _ w: Int) -> String {
+        s + String(repeating: " ", count: max(0, w - displayWidth(s)))
+    }
+
+    public static func summary(_ rows: [(label: String, verdict: String, area: String, fails: String)]) -> String {
+        table(header: ["application", "verdict", "area 亩", "failed / unverifiable rules"],
+              rows: rows.map { [$0.label, $0.verdict, $0.area, $0.fails] }, indent: "")
+    }
+
+    /// A plain table; widths count CJK characters as two columns so columns line up in a terminal.
+    public static func table(header: [String], rows: [[String]], indent: String) -> String {
+        let all = [header] + rows
+        let n = header.count
+        var widths = [Int](repeating: 0, count: n)
+        for row in all { for i in 0..<n where i < n - 1 { widths[i] = max(widths[i], displayWidth(row[i])) } }
+        var out = ""
+        for (k, row) in all.enumerated() {
+            var line = indent
+            for i in 0..<n {
+                let cell = row[i]
+                line += cell
+                if i < n - 1 { line += String(repeating: " ", count: widths[i] - displayWidth(cell) + 2) }
+            }
+            out += line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+            if k == 0 { out += indent + String(repeating: "-", count: widths.reduce(0, +) + 2 * (n - 1) + 12) + "\n" }
+        }
+        return out
+    }
+
+    public static func displayWidth(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { w, u in
+            let v = u.value
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v)
+            return w + (wide ? 2 : 1)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import ZoneGeometry
+import ZonePlan
+
+/// Checks the industry against the guidance (重点布局/改造提升/培育发展) of the districts, clusters and belts the site lies in.
+public struct LayoutFitRule: VettingRule {
+    public static let id = "layout-fit"
+    public static let parameters: [ParameterSpec] = [
+        .outcome("core_ring_outcome"), .outcome("mismatch_outcome"),
+        .init("overlap_tolerance_share", .quantity(unit: "share", range: 0...0.5)),
+    ]
+    public init() {}
+
+    static let listNames: [(key: KeyPath<Guidance, [String]>, zh: String, en: String)] = [
+        (\.lead, "重点布局", "lead"), (\.upgrade, "改造提升", "upgrade"), (\.foster, "培育发展", "foster"),
+    ]
+
+    public func evaluate(_ input: RuleInput) throws -> [Finding] {
+        let site = input.site
+        let tol = input.spec.quantity("overlap_tolerance_share") ?? 0
+        var findings: [Finding] = []
+        for ring in site.overlaps(kind: .coreRing) where ring.share > tol {
+            findings.append(Finding(rule: Self.id, check: "core-ring", outcome: input.outcome("core_ring_outcome", default: .warn),
+                                    measured: ring.share * 100, limit: 0, unit: "%", zones: [ring.ref()], citation: ["000:281"],
+                                    zh: "用地位于主中心城市核心圈层（\(pct(ring.share))），该圈层主要发展现代服务业",
+                                    en: "the site lies in the core ring of the main city (\(pct(ring.share))), which is for modern services, not industry"))
+        }
+        let areas = site.overlaps.filter { ($0.feature.guidance.map { !$0.isEmpty } ?? false) && $0.share > tol }
+        guard !areas.isEmpty else {
+            if site.overlaps(kind: .city).isEmpty {
+                findings.append(input.unverifiable(zh: "用地不在嘉兴市域内，无产业布局导向可查", en: "the site is outside Jiaxing: no layout guidance applies"))
+            } else {
+                findings.append(Finding(rule: Self.id, outcome: input.outcome("mismatch_outcome", default: .warn), citation: input.citation,
+                                        zh: "用地所在区域无产业布局导向，请人工核对", en: "no layout guidance covers the site; check by hand"))
+            }
+            return findings
+        }
+        let code = input.application.industry
+        var matches: [(area: FeatureOverlap, list: String, listEn: String, term: String)] = []
+        var quoted: [String] = []
+        var quotedEn: [String] = []
+        for a in areas {
+            guard let g = a.feature.guidance else { continue }
+            var parts: [String] = []
+            for (key, zh, en) in Self.listNames {
+                let terms = g[keyPath: key]
+                guard !terms.isEmpty else { continue }
+                parts.append("\(zh)：\(terms.joined(separator: "、"))")
+                for t in terms where input.catalog.membership(code, inTerm: t) == .yes {
+                    matches.append((a, zh, en, t))
+                }
+            }
+            quoted.append("\(a.feature.name)【\(parts.joined(separator: "；"))】")
+            quotedEn.append(a.feature.nameEn ?? a.feature.id)
+        }
+        let industryName = input.catalog.name(of: code) ?? code
+        // Cite the clauses the guidance came from (each layout feature's `source`).
+        func cites(_ fs: [FeatureOverlap]) -> [String] {
+            var out: [String] = []
+            for f in fs {
+                for m in seedRefs(f.feature.source) where !out.contains(m) { out.append(m) }
+            }
+            return out.isEmpty ? input.citation : out
+        }
+        if matches.isEmpty {
+            findings.append(Finding(rule: Self.id, outcome: input.outcome("mismatch_outcome", default: .warn),
+                                    zones: areas.map { $0.ref() }, citation: cites(areas),
+                                    zh: "行业 \(code)（\(industryName)）不在所在区域的产业导向内：\(quoted.joined(separator: " "))",
+                                    en: "industry \(code) (\(industryName)) is on none of the guidance lists of \(quotedEn.joined(separator: ", "))"))
+        } else {
+            let m = matches.map { "\($0.area.feature.name)「\($0.list)」\($0.term)" }
+            var seen = Set<String>()
+            let uniq = m.filter { seen.insert($0).inserted }
+            let en = matches.map { "\($0.area.feature.nameEn ?? $0.area.feature.id) \($0.listEn): \($0.term)" }
+            var seenEn = Set<String>()
+            findings.append(Finding(rule: Self.id, outcome: .pass, zones: areas.map { $0.ref() }, citation: cites(matches.map(\.area)),
+                                    zh: "行业 \(code)（\(industryName)）符合产业导向：\(uniq.joined(separator: "；"))",
+                                    en: "industry \(code) matches the guidance: \(en.filter { seenEn.insert($0).inserted }.joined(separator: "; "))"))
+        }
+        return findings
+    }
+}
+
+/// `seed 000:286; 000:295–298` → ["000:286", "000:295–298"].
+func seedRefs(_ source: String) -> [String] {
+    let re = try! NSRegularExpression(pattern: "[0-9]{3}:[0-9]+(?:[–-][0-9]+)?")
+    let ns = source as NSString
+    return re.matches(in: source, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range) }
+}

@@ -1,0 +1,66 @@
+import ZoneGeometry
+import ZonePlan
+
+/// Checks pollution- and energy-intensive industry: pollution only inside platforms (central treatment), energy review for key energy users.
+public struct RestrictedIndustryRule: VettingRule {
+    public static let id = "restricted-industry"
+    public static let parameters: [ParameterSpec] = [
+        .outcome("pollution_outside_platform_outcome"), .outcome("pollution_inside_platform_outcome"),
+        .init("key_energy_user_threshold", .quantity(unit: "吨标准煤/年", range: 0...1_000_000)),
+        .outcome("energy_review_outcome"),
+    ]
+    public init() {}
+
+    public func evaluate(_ input: RuleInput) throws -> [Finding] {
+        let code = input.application.industry
+        let catalog = input.catalog
+        var findings: [Finding] = []
+        let basisP = catalog.classes["pollution_intensive"]?.basis ?? ""
+        switch catalog.membership(code, inClass: "pollution_intensive") {
+        case .yes:
+            let inside = input.insidePlatforms
+            if inside.isEmpty {
+                findings.append(Finding(rule: Self.id, check: "pollution", outcome: input.outcome("pollution_outside_platform_outcome", default: .fail),
+                                        citation: ["000:370", "000:468"],
+                                        zh: "行业 \(code) 属污染型行业（\(basisP)），须进入发展平台集中治污，本用地不在平台内",
+                                        en: "industry \(code) is pollution-intensive; it must locate in a platform with central treatment, and this site is outside every platform"))
+            } else {
+                findings.append(Finding(rule: Self.id, check: "pollution", outcome: input.outcome("pollution_inside_platform_outcome", default: .warn),
+                                        zones: inside.map { $0.ref() }, citation: ["000:370", "000:468"],
+                                        zh: "行业 \(code) 属污染型行业，须通过环境影响评价并落实主要污染物总量指标替代",
+                                        en: "industry \(code) is pollution-intensive: approval is conditional on an environmental impact assessment and pollutant-quota offsets"))
+            }
+        case .possible:
+            findings.append(input.unverifiable(check: "pollution", zh: "行业代码 \(code) 过粗，无法判断是否属污染型行业，请给出四位小类代码",
+                                               en: "industry code \(code) is too coarse to tell whether it is pollution-intensive — give the 4-digit class"))
+        case .no:
+            findings.append(Finding(rule: Self.id, check: "pollution", outcome: .pass, citation: input.citation,
+                                    zh: "行业 \(code) 不属污染型行业", en: "industry \(code) is not pollution-intensive"))
+        }
+        let threshold = input.spec.quantity("key_energy_user_threshold") ?? 1000
+        let energyClass = catalog.membership(code, inClass: "energy_intensive")
+        let energy = input.application.energyTce
+        var reasons: [String] = []
+        var reasonsEn: [String] = []
+        if energyClass == .yes { reasons.append("属高耗能行业"); reasonsEn.append("an energy-intensive sector") }
+        if let e = energy, e >= threshold {
+            reasons.append("年综合能耗 \(num(e)) 吨标准煤 ≥ \(num(threshold))（重点用能单位）")
+            reasonsEn.append("a key energy user (\(num(e)) ≥ \(num(threshold)) tce/yr)")
+        }
+        if !reasons.isEmpty {
+            findings.append(Finding(rule: Self.id, check: "energy-review", outcome: input.outcome("energy_review_outcome", default: .warn),
+                                    measured: energy, limit: threshold, unit: "吨标准煤/年", citation: ["000:463", "000:464"],
+                                    zh: "本项目\(reasons.joined(separator: "、"))，须通过节能评估审查方可开工",
+                                    en: "the project is \(reasonsEn.joined(separator: " and ")): it may not start before passing the energy review"))
+        } else if energy == nil || energyClass == .possible {
+            findings.append(input.unverifiable(check: "energy-review",
+                                               zh: energy == nil ? "缺少 energy_tce，无法判断是否为重点用能单位" : "行业代码 \(code) 过粗，无法判断是否属高耗能行业",
+                                               en: energy == nil ? "energy_tce is missing: cannot tell whether this is a key energy user" : "industry code \(code) is too coarse to tell whether it is energy-intensive"))
+        } else {
+            findings.append(Finding(rule: Self.id, check: "energy-review", outcome: .pass, measured: energy, limit: threshold, unit: "吨标准煤/年",
+                                    citation: input.citation, zh: "非高耗能行业，年综合能耗低于重点用能单位标准",
+                                    en: "not energy-intensive and below the key-energy-user threshold"))
+        }
+        return findings
+    }
+}

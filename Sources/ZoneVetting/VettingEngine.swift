@@ -1,0 +1,48 @@
+import Foundation
+import ZoneGeometry
+import ZonePlan
+
+/// Vets applications against the plan: measures the site once, runs every enabled rule, and
+/// derives the verdict. Holds a `SiteAnalyzer` (GEOS + PROJ contexts), so it is single-thread;
+/// make one per task.
+public final class VettingEngine {
+    public let plan: PlanData
+    public let analyzer: SiteAnalyzer
+    let rules: [any VettingRule]
+
+    public init(plan: PlanData, rules: [any VettingRule] = RuleRegistry.all) throws {
+        self.plan = plan
+        self.rules = rules
+        analyzer = try SiteAnalyzer(plan: plan)
+    }
+
+    /// Loads GeoData (layers, vocabulary, rule pack) with the rules' parameter schemas.
+    public static func loadPlan(from root: URL) throws -> PlanData {
+        try PlanData.load(from: root, ruleSchemas: RuleRegistry.schemas)
+    }
+
+    public var engine: GeometryEngine { analyzer.measurer.engine }
+
+    public func vet(_ app: Application) throws -> VettingResult {
+        let site = try analyzer.analyze(site: app.site)
+        var findings: [Finding] = []
+        for rule in rules {
+            let id = type(of: rule).id
+            guard let spec = plan.rulePack.rule(id) else {
+                // A rule the engine has but the pack lacks cannot be judged: fail closed.
+                findings.append(Finding(rule: id, outcome: .unverifiable, citation: [],
+                                        zh: "规则包缺少该规则，无法审查", en: "the rule pack has no entry for this rule"))
+                continue
+            }
+            guard spec.enabled else { continue }
+            findings += try rule.evaluate(RuleInput(application: app, site: site, plan: plan, spec: spec))
+        }
+        let counties = site.overlaps(kind: .county).sorted { $0.overlapM2 > $1.overlapM2 }.map { $0.ref() }
+        let platforms = site.overlaps(kind: .platform).sorted { $0.overlapM2 > $1.overlapM2 }.map { $0.ref() }
+        return VettingResult(name: app.name, verdict: Verdict.from(findings.map(\.outcome)), areaMu: site.areaMu,
+                             counties: counties, platforms: platforms, findings: findings,
+                             rulePackVersion: plan.rulePack.version, geodataVersion: plan.geodataVersion,
+                             industry: app.industry, industryName: plan.industries.name(of: app.industry),
+                             application: app.properties)
+    }
+}

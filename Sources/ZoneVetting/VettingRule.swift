@@ -1,0 +1,65 @@
+import ZoneGeometry
+import ZonePlan
+
+/// What a rule sees: the application, the measured site, the plan, and its own entry in the rule pack.
+public struct RuleInput: Sendable {
+    public var application: Application
+    public var site: SiteContext
+    public var plan: PlanData
+    public var spec: RuleSpec
+
+    public var citation: [String] { spec.citations }
+    public var catalog: IndustryCatalog { plan.industries }
+
+    /// An outcome word from the pack (`pass`/`warn`/`fail`); validated at load, so the default is
+    /// only reached for a pack built in code.
+    public func outcome(_ param: String, default d: Outcome = .fail) -> Outcome {
+        spec.word(param).flatMap(Outcome.init(rawValue:)) ?? d
+    }
+
+    /// A finding that the data this rule needs is missing: never approvable.
+    public func unverifiable(check: String? = nil, zh: String, en: String, zones: [ZoneRef] = []) -> Finding {
+        Finding(rule: spec.id, check: check, outcome: .unverifiable, zones: zones, citation: citation, zh: zh, en: en)
+    }
+
+    /// Whether the site lies in a platform (share of its area in one platform ≥ the platform
+    /// rule's `inside_share`).
+    public var insidePlatforms: [FeatureOverlap] {
+        let need = plan.rulePack.rule("platform")?.quantity("inside_share") ?? 0.99
+        return site.overlaps(kind: .platform).filter { $0.share >= need }
+    }
+}
+
+/// One admission rule. Each lives in its own file under Rules/, with a one-line doc of what it
+/// checks; `id` is the stable id the rule pack and the findings use.
+public protocol VettingRule: Sendable {
+    static var id: String { get }
+    /// The parameters this rule takes from the rule pack (checked when the pack is loaded).
+    static var parameters: [ParameterSpec] { get }
+    func evaluate(_ input: RuleInput) throws -> [Finding]
+}
+
+/// The rules the engine runs, in report order.
+public enum RuleRegistry {
+    public static let all: [any VettingRule] = [
+        JurisdictionRule(), FunctionZoneRule(), PlatformRule(), LayoutFitRule(),
+        LandIntensityRule(), DeclaredAreaRule(), EnergyIntensityRule(), RestrictedIndustryRule(),
+    ]
+    public static var schemas: [String: [ParameterSpec]] {
+        var d: [String: [ParameterSpec]] = [:]
+        for r in all { d[type(of: r).id] = type(of: r).parameters }
+        return d
+    }
+}
+
+// Number formatting shared by explanations.
+func num(_ d: Double, _ decimals: Int = 2) -> String {
+    var s = String(format: "%.\(decimals)f", d)
+    if s.contains(".") {
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+    }
+    return s
+}
+
+func pct(_ share: Double) -> String { num(share * 100, 1) + "%" }
