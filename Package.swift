@@ -6,7 +6,9 @@ import PackageDescription
 //   ZoneGeometry                 (geometry value types, GEOS + PROJ wrappers, GeoJSON)
 //   ZonePlan                     (plan model: layers, platforms, functional zones, industries, rule pack)
 //   ZoneVetting                  (one rule per file + the vetting engine)
-//   zoneplan                     (thin CLI shell)
+//   ZoneStore                    (the workspace: one interface, SpatiaLite and PostGIS backends)
+//   ZoneQuery                    (spatial queries, site suggestions, GIS exports)
+//   zoneplan, zoneplan-bench     (thin shells)
 let package = Package(
     name: "ZonePlanner",
     platforms: [.macOS(.v13)],
@@ -30,14 +32,21 @@ let package = Package(
         .target(name: "ZoneGeometry", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "ZonePlan", dependencies: ["ZoneGeometry", "Yams"]),
         .target(name: "ZoneVetting", dependencies: ["ZonePlan", "ZoneGeometry"]),
+        .target(name: "ZoneStore", dependencies: ["ZoneVetting", "ZonePlan", "ZoneGeometry", "CSpatiaLite"]),
+        .target(name: "ZoneQuery", dependencies: ["ZoneVetting", "ZonePlan", "ZoneGeometry"]),
+        .target(name: "ZoneBench", dependencies: ["ZoneGeometry", "CGEOS", "CPROJ"]),
+        .executableTarget(name: "zoneplan-bench", dependencies: ["ZoneBench", "ZoneGeometry"]),
         .executableTarget(name: "zoneplan", dependencies: [
-            "ZoneVetting", "ZonePlan", "ZoneGeometry",
+            "ZoneVetting", "ZonePlan", "ZoneGeometry", "ZoneStore", "ZoneQuery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ZoneGeometryTests", dependencies: ["ZoneGeometry", "CSpatiaLite"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZonePlanTests", dependencies: ["ZonePlan"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZoneVettingTests", dependencies: ["ZoneVetting"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZoneQueryTests", dependencies: ["ZoneQuery"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZoneBenchTests", dependencies: ["ZoneBench"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["zoneplan"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -144,14 +144,14 @@ def real_project(fname, *, county, platform, area, firm, project, invest_yi, out
     props = {
         "name": f"{firm} {project}",
         "industry": industry,
-        "investment_wan": round(invest_yi * 10000),
-        "output_wan": round(output_yi * 10000),
+        "investment_wan": round(float(invest_yi) * 10000),
+        "output_wan": round(float(output_yi) * 10000),
         "value_added_wan": va_wan,
         "energy_tce": energy_tce,
         "firm": firm,
         "project": project,
         "source": f"seed 000:{seed_line}（嘉兴市工业“十二五”发展规划 附件4 重大工业投资项目汇总表）：{county_note}{firm}，"
-                  f"{project}，总投资 {invest_yi:g} 亿元，新增产值 {output_yi:g} 亿元；"
+                  f"{project}，总投资 {invest_yi} 亿元，新增产值 {output_yi} 亿元；"
                   f"investment_wan/output_wan = 亿元 × 10000",
         "site_note": ILLUSTRATIVE_SITE.format(where=f"{pname}（{platform}）与重点开发区（fz-key-{county}）", area=area)
                      + f"行业代码 {industry} 为本例按项目内容所选（{industry_why}）；" + ILLUSTRATIVE_FIG,
@@ -165,27 +165,27 @@ def examples():
     out.append(real_project(
         "jiaxipera-compressor.geojson", county="330402", platform="platform-prov-jxip", area=150,
         firm="加西贝拉压缩机有限公司", project="新建年产500万台超高效和变频压缩机生产线项目",
-        invest_yi=7.0, output_yi=11.3, industry="C3442", industry_why="C3442 气体压缩机械制造",
+        invest_yi="7.0", output_yi="11.3", industry="C3442", industry_why="C3442 气体压缩机械制造",
         va_wan=28000, energy_tce=850, seed_line="830–833", county_note="南湖区，"))
     out.append(real_project(
         "xinhuaguang-pv-modules.geojson", county="330411", platform="platform-sei-xz-solar", area=200,
         firm="嘉兴新华光太阳能有限公司", project="新华光太阳能光伏组件项目",
-        invest_yi=10, output_yi=15, industry="C3825", industry_why="C3825 光伏设备及元器件制造",
+        invest_yi="10", output_yi="15", industry="C3825", industry_why="C3825 光伏设备及元器件制造",
         va_wan=30000, energy_tce=900, seed_line="921–924", county_note="秀洲区，"))
     out.append(real_project(
         "jinko-solar-cells.geojson", county="330481", platform="platform-sei-hn-solar", area=250,
         firm="浙江晶科能源有限公司", project="太阳能电池生产线扩产项目",
-        invest_yi=12.1, output_yi=100, industry="C3825", industry_why="C3825 光伏设备及元器件制造",
+        invest_yi="12.1", output_yi="100", industry="C3825", industry_why="C3825 光伏设备及元器件制造",
         va_wan=180000, energy_tce=36000, seed_line="1125–1128", county_note="海宁市，"))
     out.append(real_project(
         "huayou-cathode.geojson", county="330483", platform="platform-prov-txedz", area=300,
         firm="浙江华友钴业股份有限公司", project="年产2万吨锂离子电池正极材料建设项目",
-        invest_yi=27.3, output_yi=48, industry="C3985", industry_why="C3985 电子专用材料制造，含锂电池材料",
+        invest_yi="27.3", output_yi="48", industry="C3985", industry_why="C3985 电子专用材料制造，含锂电池材料",
         va_wan=86000, energy_tce=24000, seed_line="1146–1149", county_note="桐乡市，"))
     out.append(real_project(
         "jiahua-surfactants.geojson", county="330482", platform="platform-sei-gq-chem", area=200,
         firm="浙江嘉化工业园投资发展有限公司", project="40万吨/年功能表面活性剂项目",
-        invest_yi=18, output_yi=60, industry="C2662", industry_why="C2662 专项化学用品制造",
+        invest_yi="18", output_yi="60", industry="C2662", industry_why="C2662 专项化学用品制造",
         va_wan=90000, energy_tce=60000, seed_line="1189–1192",
         county_note="嘉兴港区（GeoData 中港区平台属平湖市 330482），"))
 

@@ -47,9 +47,11 @@ public struct ConfigNode: Sendable {
 public struct ConfigDocument: Sendable {
     public let file: String
     public let root: ConfigNode
+    public let text: String
 
     public init(file: String, text: String) throws {
         self.file = file
+        self.text = text
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)

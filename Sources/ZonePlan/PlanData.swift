@@ -9,6 +9,13 @@ public struct PlanData: Sendable {
     public var layers: [PlanLayer]
     public var industries: IndustryCatalog
     public var rulePack: RulePack
+    /// Where the plan came from, for people: "GeoData …" or "workspace …".
+    public var origin: String = ""
+    /// Version of each layer (GeoData version, or the workspace's layer version numbers).
+    public var layerVersions: [String: String] = [:]
+    /// The texts the vocabulary and rule pack were read from, so a workspace can keep them.
+    public var industriesText: String = ""
+    public var rulePackText: String = ""
 
     public var allFeatures: [PlanFeature] { layers.flatMap(\.features) }
     public func feature(id: String) -> PlanFeature? { allFeatures.first { $0.id == id } }
@@ -36,8 +43,9 @@ public struct PlanData: Sendable {
             throw PlanDataError(file: manifestName, field: "layers", message: "missing or empty")
         }
 
-        let industries = try IndustryCatalog.load(ConfigDocument(
-            contentsOf: root.appendingPathComponent("industries.yaml"), displayName: display(root.appendingPathComponent("industries.yaml"), root)))
+        let industriesDoc = try ConfigDocument(
+            contentsOf: root.appendingPathComponent("industries.yaml"), displayName: display(root.appendingPathComponent("industries.yaml"), root))
+        let industries = try IndustryCatalog.load(industriesDoc)
 
         var layers: [PlanLayer] = []
         var seen: [String: String] = [:]
@@ -57,9 +65,54 @@ public struct PlanData: Sendable {
             layers.append(layer)
         }
         let packURL = root.appendingPathComponent("rulepack.yaml")
-        let pack = try RulePack.load(ConfigDocument(contentsOf: packURL, displayName: display(packURL, root)),
-                                     schemas: ruleSchemas, catalog: industries)
-        return PlanData(root: root, geodataVersion: version, layers: layers, industries: industries, rulePack: pack)
+        let packDoc = try ConfigDocument(contentsOf: packURL, displayName: display(packURL, root))
+        let pack = try RulePack.load(packDoc, schemas: ruleSchemas, catalog: industries)
+        var plan = PlanData(root: root, geodataVersion: version, layers: layers, industries: industries, rulePack: pack)
+        plan.origin = "GeoData \(version) at \(root.path)"
+        plan.industriesText = industriesDoc.text
+        plan.rulePackText = packDoc.text
+        for l in layers { plan.layerVersions[l.name] = version }
+        return plan
+    }
+
+    /// Builds a plan from stored parts (a workspace): layer feature collections, the vocabulary
+    /// and the rule pack as texts. The same checks as for a GeoData folder apply.
+    public static func assemble(origin: String, root: URL, geodataVersion: String,
+                                layers: [(name: String, title: String, label: String, geojson: Data, version: String)],
+                                industriesText: String, industriesLabel: String,
+                                rulePackText: String, rulePackLabel: String,
+                                ruleSchemas: [String: [ParameterSpec]]) throws -> PlanData {
+        let engine = GeometryEngine()
+        let industriesDoc = try ConfigDocument(file: industriesLabel, text: industriesText)
+        let industries = try IndustryCatalog.load(industriesDoc)
+        var out: [PlanLayer] = []
+        var seen: [String: String] = [:]
+        var versions: [String: String] = [:]
+        for l in layers {
+            let features: [Feature]
+            do { features = try GeoJSON.parseFeatures(l.geojson) } catch {
+                throw PlanDataError(file: l.label, message: "\(error)")
+            }
+            var planFeatures: [PlanFeature] = []
+            for (i, f) in features.enumerated() {
+                let pf = try planFeature(f, index: i, file: l.label, layer: l.name, industries: industries, engine: engine)
+                if let other = seen[pf.id] {
+                    throw PlanDataError(file: l.label, featureId: pf.id, field: "id", message: "duplicate id (also in \(other))")
+                }
+                seen[pf.id] = l.label
+                planFeatures.append(pf)
+            }
+            out.append(PlanLayer(name: l.name, title: l.title, file: l.label, features: planFeatures))
+            versions[l.name] = l.version
+        }
+        let packDoc = try ConfigDocument(file: rulePackLabel, text: rulePackText)
+        let pack = try RulePack.load(packDoc, schemas: ruleSchemas, catalog: industries)
+        var plan = PlanData(root: root, geodataVersion: geodataVersion, layers: out, industries: industries, rulePack: pack)
+        plan.origin = origin
+        plan.layerVersions = versions
+        plan.industriesText = industriesText
+        plan.rulePackText = rulePackText
+        return plan
     }
 
     static func display(_ url: URL, _ root: URL) -> String {

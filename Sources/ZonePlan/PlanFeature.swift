@@ -8,6 +8,8 @@ public enum FeatureKind: String, Sendable, CaseIterable, Codable {
     case platform
     case functionZone = "function_zone"
     case cluster
+    /// An approved parcel (e.g. imported from a 报部 TXT).
+    case parcel
 }
 
 /// Development-platform tier (000:343, 000:349, 001:205–).

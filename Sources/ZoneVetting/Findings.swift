@@ -46,6 +46,11 @@ public struct ZoneRef: Sendable, Codable, Equatable {
     public var share: Double?
     public var distanceKm: Double?
 
+    public init(id: String, name: String, kind: String, detail: String? = nil, overlapMu: Double? = nil, share: Double? = nil, distanceKm: Double? = nil) {
+        self.id = id; self.name = name; self.kind = kind; self.detail = detail
+        self.overlapMu = overlapMu; self.share = share; self.distanceKm = distanceKm
+    }
+
     public init(_ f: PlanFeature, overlapMu: Double? = nil, share: Double? = nil, distanceKm: Double? = nil) {
         id = f.id; name = f.name; kind = f.kind.rawValue
         detail = f.tier?.rawValue ?? f.category?.rawValue
@@ -100,6 +105,12 @@ public struct VettingResult: Sendable, Codable {
     public var industryName: String?
     /// The application's properties as given (extra properties are kept and echoed).
     public var application: [String: JSONValue]
+    /// Whether land quotas were checked (only with a workspace).
+    public var quotaChecked: Bool = false
+    /// What an approval would draw from each quota account.
+    public var quotaDraws: [QuotaDraw] = []
+    /// Version of each layer the decision used.
+    public var layerVersions: [String: String] = [:]
 
     enum CodingKeys: String, CodingKey {
         case name, verdict
@@ -110,6 +121,9 @@ public struct VettingResult: Sendable, Codable {
         case industry
         case industryName = "industry_name"
         case application
+        case quotaChecked = "quota_checked"
+        case quotaDraws = "quota_draws"
+        case layerVersions = "layer_versions"
     }
 
     public func rules(with outcome: Outcome) -> [String] {

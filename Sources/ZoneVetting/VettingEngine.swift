@@ -23,7 +23,11 @@ public final class VettingEngine {
 
     public var engine: GeometryEngine { analyzer.measurer.engine }
 
-    public func vet(_ app: Application) throws -> VettingResult {
+    /// - Parameters:
+    ///   - quotas: land-quota balances (a workspace); without them the quota rule is not run.
+    ///   - year: the quota year (default: this year).
+    public func vet(_ app: Application, quotas: QuotaLedger? = nil, year: Int? = nil) throws -> VettingResult {
+        let year = year ?? Calendar(identifier: .gregorian).component(.year, from: Date())
         let site = try analyzer.analyze(site: app.site)
         var findings: [Finding] = []
         for rule in rules {
@@ -35,14 +39,23 @@ public final class VettingEngine {
                 continue
             }
             guard spec.enabled else { continue }
-            findings += try rule.evaluate(RuleInput(application: app, site: site, plan: plan, spec: spec))
+            findings += try rule.evaluate(RuleInput(application: app, site: site, plan: plan, spec: spec,
+                                                   quotas: quotas, year: quotas == nil ? nil : year))
         }
         let counties = site.overlaps(kind: .county).sorted { $0.overlapM2 > $1.overlapM2 }.map { $0.ref() }
         let platforms = site.overlaps(kind: .platform).sorted { $0.overlapM2 > $1.overlapM2 }.map { $0.ref() }
-        return VettingResult(name: app.name, verdict: Verdict.from(findings.map(\.outcome)), areaMu: site.areaMu,
+        var draws: [QuotaDraw] = []
+        if quotas != nil, let spec = plan.rulePack.rule(LandQuotaRule.id), spec.enabled {
+            draws = LandQuotaRule.draws(site: site, year: year, toleranceShare: spec.quantity("overlap_tolerance_share") ?? 0.001)
+        }
+        var result = VettingResult(name: app.name, verdict: Verdict.from(findings.map(\.outcome)), areaMu: site.areaMu,
                              counties: counties, platforms: platforms, findings: findings,
                              rulePackVersion: plan.rulePack.version, geodataVersion: plan.geodataVersion,
                              industry: app.industry, industryName: plan.industries.name(of: app.industry),
                              application: app.properties)
+        result.quotaChecked = quotas != nil
+        result.quotaDraws = draws
+        result.layerVersions = plan.layerVersions
+        return result
     }
 }

@@ -2,11 +2,15 @@ import ZoneGeometry
 import ZonePlan
 
 /// What a rule sees: the application, the measured site, the plan, and its own entry in the rule pack.
-public struct RuleInput: Sendable {
+public struct RuleInput {
     public var application: Application
     public var site: SiteContext
     public var plan: PlanData
     public var spec: RuleSpec
+    /// Land-quota balances (a workspace), or nil: then the quota rule is not run.
+    public var quotas: QuotaLedger?
+    /// The quota year of the decision.
+    public var year: Int?
 
     public var citation: [String] { spec.citations }
     public var catalog: IndustryCatalog { plan.industries }
@@ -43,7 +47,7 @@ public protocol VettingRule: Sendable {
 public enum RuleRegistry {
     public static let all: [any VettingRule] = [
         JurisdictionRule(), FunctionZoneRule(), PlatformRule(), LayoutFitRule(),
-        LandIntensityRule(), DeclaredAreaRule(), EnergyIntensityRule(), RestrictedIndustryRule(),
+        LandIntensityRule(), DeclaredAreaRule(), EnergyIntensityRule(), RestrictedIndustryRule(), LandQuotaRule(),
     ]
     public static var schemas: [String: [ParameterSpec]] {
         var d: [String: [ParameterSpec]] = [:]

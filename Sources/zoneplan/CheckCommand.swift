@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ZoneGeometry
 import ZonePlan
+import ZoneStore
 import ZoneVetting
 
 struct CheckCommand: ParsableCommand {
@@ -27,12 +28,25 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: text (a table for people), json (the result objects), geojson (sites with the result in their properties).")
     var format: Format = .text
 
+    @OptionGroup var recording: RecordOptions
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("give an application file (or - for standard input)") }
     }
 
     func run() throws {
-        let plan = try data.load()
+        try runCheck(record: recording.record || recording.dryRun)
+    }
+
+    func runCheck(record: Bool) throws {
+        let workspace: Workspace? = record ? data.workspace() : nil
+        let plan: PlanData
+        if let workspace {
+            do { plan = try workspace.loadPlan() } catch { failWith(error) }
+        } else {
+            plan = try data.load()
+        }
+        var recordedLines: [String] = []
         let engine: VettingEngine
         do { engine = try VettingEngine(plan: plan) } catch {
             fail("cannot prepare the plan layers: \(error)", code: Exit.internalError)
@@ -62,9 +76,23 @@ struct CheckCommand: ParsableCommand {
                     FileHandle.standardError.write(Data("zoneplan: error: \(e)\n".utf8))
                     badInput = true
                 case .success(let app):
+                    let appLabel = entries.count > 1 ? "\(label)#\(i + 1)" : label
+                    if let workspace {
+                        let input = GeoJSON.encode(feature: Feature(id: nil, geometry: app.site, properties: app.properties, bbox: nil))
+                        do {
+                            let r = try workspace.record(application: app, input: input, official: recording.officialName.name,
+                                                         note: recording.note, supersedes: recording.supersedes,
+                                                         year: recording.year, dryRun: recording.dryRun)
+                            vetted.append((appLabel, app, r.record.result))
+                            recordedLines.append(recordLine(appLabel, r, workspace))
+                        } catch {
+                            failWith(error)
+                        }
+                        continue
+                    }
                     do {
                         let result = try engine.vet(app)
-                        vetted.append((entries.count > 1 ? "\(label)#\(i + 1)" : label, app, result))
+                        vetted.append((appLabel, app, result))
                     } catch {
                         fail("\(label): vetting failed in a geometry library: \(error)", code: Exit.internalError)
                     }
@@ -94,7 +122,68 @@ struct CheckCommand: ParsableCommand {
                 }))
             }
         }
+        for line in recordedLines { FileHandle.standardError.write(Data(("zoneplan: " + line + "\n").utf8)) }
         if badInput { throw ExitCode(Exit.badInput) }
         if vetted.contains(where: { $0.result.verdict != .approve }) { throw ExitCode(Exit.notApproved) }
+    }
+}
+
+/// Recording a decision in the workspace ledger (`check --record`, `decide`).
+struct RecordOptions: ParsableArguments {
+    @Flag(name: .long, help: "Record the decision in the workspace ledger (drawing land quota for approve/conditional).")
+    var record = false
+
+    @Flag(name: .customLong("dry-run"), help: "With --record: show what would be recorded and drawn, without writing.")
+    var dryRun = false
+
+    @Option(name: .long, help: "The official's note for the record.")
+    var note: String?
+
+    @Option(name: .long, help: ArgumentHelp("Decision id this one revises (its quota draw is returned first).", valueName: "id"))
+    var supersedes: Int64?
+
+    @Option(name: .long, help: ArgumentHelp("Quota year (default: this year).", valueName: "year"))
+    var year: Int?
+
+    @OptionGroup var officialName: OfficialOption
+
+    func validate() throws {
+        if let year, !(2000...2100).contains(year) { throw ValidationError("--year \(year) is not a plausible year") }
+    }
+}
+
+func recordLine(_ label: String, _ r: Workspace.Recorded, _ ws: Workspace) -> String {
+    let draws = r.draws.map { e in
+        let verb = e.kind == .draw ? "draws" : (e.kind == .return ? "returns" : "allocates")
+        let after = (try? ws.store.quotaStatus(e.account)?.balanceMu).flatMap { $0 }
+        let shown = r.dryRun ? after.map { $0 + e.amountMu } : after
+        return "\(verb) \(num2(abs(e.amountMu))) 亩 \(e.account)" + (shown.map { " (balance \(r.dryRun ? "after" : "now") \(num2($0)) 亩)" } ?? "")
+    }.joined(separator: "; ")
+    let what = r.dryRun ? "dry run, nothing written: would record" : "recorded as decision \(r.record.id ?? 0):"
+    return "\(label): \(what) \(r.record.verdict.rawValue)" + (draws.isEmpty ? ", no quota drawn" : "; " + draws)
+}
+
+struct DecideCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decide",
+        abstract: "Vet applications and record the decisions in the workspace ledger (same as `check --record`).")
+
+    @OptionGroup var data: GeoDataOptions
+
+    @Argument(help: ArgumentHelp("Application file (GeoJSON); - reads standard input.", valueName: "file"))
+    var files: [String]
+
+    @Option(name: .long, help: "Output format: text, json or geojson.")
+    var format: CheckCommand.Format = .text
+
+    @OptionGroup var recording: RecordOptions
+
+    func run() throws {
+        var check = CheckCommand()
+        check.data = data
+        check.files = files
+        check.format = format
+        check.recording = recording
+        try check.runCheck(record: true)
     }
 }

@@ -24,6 +24,8 @@ let schemas: [String: [ParameterSpec]] = [
     "restricted-industry": [.outcome("pollution_outside_platform_outcome"), .outcome("pollution_inside_platform_outcome"),
                             .init("key_energy_user_threshold", .quantity(unit: "吨标准煤/年", range: 0...1_000_000)),
                             .outcome("energy_review_outcome")],
+    "land-quota": [.init("missing_county_account_outcome", .choice(["unverifiable", "warn", "pass"])),
+                   .init("overlap_tolerance_share", .quantity(unit: "share", range: 0...0.5))],
 ]
 
 /// The repository's GeoData folder (tests run from a fresh clone; no copy needed).

@@ -1,0 +1,2 @@
+/// Placeholder: the benchmark library (issue 7).
+public enum ZoneBench {}

@@ -1,0 +1,286 @@
+import Foundation
+import ZoneGeometry
+import ZonePlan
+import ZoneVetting
+
+/// How a query area must relate to a feature.
+public enum SpatialPredicate: String, Sendable, Codable, CaseIterable {
+    /// The feature and the query area share at least one point.
+    case intersects
+    /// The feature lies entirely within the query area (`--within`).
+    case within
+    /// The feature covers the query area entirely (`--covers`): the area lies inside the feature.
+    case covers
+}
+
+/// One feature of the plan as a query answer.
+public struct FeatureSummary: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var nameEn: String?
+    public var kind: String
+    public var layer: String
+    /// Tier of a platform or category of a functional zone.
+    public var detail: String?
+    public var detailZh: String?
+    public var schematic: Bool
+    public var accuracyM: Double
+    public var source: String
+
+    public init(_ f: PlanFeature) {
+        id = f.id; name = f.name; nameEn = f.nameEn; kind = f.kind.rawValue; layer = f.layer
+        detail = f.tier?.rawValue ?? f.category?.rawValue
+        detailZh = f.tier?.chinese ?? f.category?.chinese
+        schematic = f.schematic; accuracyM = f.accuracyM; source = f.source
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, kind, layer, detail, schematic, source
+        case nameEn = "name_en", detailZh = "detail_zh", accuracyM = "accuracy_m"
+    }
+}
+
+/// A rule or guidance statement that applies at a place.
+public struct PlaceRule: Sendable, Codable, Equatable {
+    public var rule: String
+    /// `pass`/`warn`/`fail` when the place alone decides it, else `depends` (on the industry or figures).
+    public var effect: String
+    public var zh: String
+    public var en: String
+    public var zones: [String]
+    public var citation: [String]
+}
+
+/// The guidance lists (重点布局 / 改造提升 / 培育发展) of one layout area or cluster.
+public struct PlaceGuidance: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var lead: [String]
+    public var upgrade: [String]
+    public var foster: [String]
+    public var industries: [String]
+    public var citation: [String]
+}
+
+/// Everything at one point: `zoneplan where`.
+public struct PlaceReport: Sendable, Codable {
+    public var input: [Double]
+    public var inputCRS: String
+    public var lon: Double
+    public var lat: Double
+    public var inJiaxing: Bool
+    public var features: [FeatureSummary]
+    public var guidance: [PlaceGuidance]
+    public var rules: [PlaceRule]
+    public var nearestPlatforms: [NearFeature]
+    public var geodataVersion: String
+    public var rulePackVersion: String
+    public var schematicNote: String
+
+    enum CodingKeys: String, CodingKey {
+        case input, lon, lat, features, guidance, rules
+        case inputCRS = "input_crs", inJiaxing = "in_jiaxing", nearestPlatforms = "nearest_platforms"
+        case geodataVersion = "geodata_version", rulePackVersion = "rule_pack_version", schematicNote = "schematic_note"
+    }
+}
+
+public struct NearFeature: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var detail: String?
+    public var distanceKm: Double
+    enum CodingKeys: String, CodingKey { case id, name, detail; case distanceKm = "distance_km" }
+}
+
+/// One feature found by `zoneplan query`, with how much of it and of the query area overlap.
+public struct QueryHit: Sendable, Codable, Equatable {
+    public var feature: FeatureSummary
+    public var featureAreaMu: Double
+    public var overlapMu: Double
+    /// overlap ÷ query area (nil when the query area has no area, e.g. a point).
+    public var shareOfQuery: Double?
+    /// overlap ÷ feature area.
+    public var shareOfFeature: Double
+
+    enum CodingKeys: String, CodingKey {
+        case feature
+        case featureAreaMu = "feature_area_mu", overlapMu = "overlap_mu"
+        case shareOfQuery = "share_of_query", shareOfFeature = "share_of_feature"
+    }
+}
+
+public struct QueryAnswer: Sendable, Codable {
+    public var predicate: SpatialPredicate
+    public var layer: String?
+    public var bufferM: Double
+    public var queryAreaMu: Double
+    public var queryEnvelope: [Double]?
+    public var hits: [QueryHit]
+    public var geodataVersion: String
+    public var schematicNote: String
+
+    enum CodingKeys: String, CodingKey {
+        case predicate, layer, hits
+        case bufferM = "buffer_m", queryAreaMu = "query_area_mu", queryEnvelope = "query_bbox"
+        case geodataVersion = "geodata_version", schematicNote = "schematic_note"
+    }
+}
+
+/// Spatial queries over the plan layers, measured on EPSG:4549.
+///
+/// Owns a `PlanarMeasurer` (GEOS + PROJ contexts): single-thread, make one per task.
+public final class SpatialQuery {
+    public let plan: PlanData
+    public let measurer: PlanarMeasurer
+    let features: [PlanFeature]
+    let projected: [Geometry]
+    let prepared: [PreparedGeometry]
+    let index: SpatialIndex
+    private var areaCache: [Int: Double] = [:]
+
+    public static let schematicNote = "Schematic data: apart from the county boundaries, the layers are drawn from the plans' text, not surveyed; treat results near zone edges as indicative. 示意数据：除行政区划外，图层据规划文本绘制，非测绘成果。"
+
+    /// Display order of feature kinds: county, layout (core, belts, districts…), platform, zone, cluster.
+    static let kindOrder: [FeatureKind] = [.city, .county, .core, .coreRing, .mainCity, .belt, .district, .binhaiCluster,
+                                           .linkArea, .platform, .functionZone, .cluster]
+
+    public init(plan: PlanData) throws {
+        self.plan = plan
+        let m = try PlanarMeasurer()
+        let fs = plan.allFeatures
+        let proj = try fs.map { try m.project($0.geometry) }
+        measurer = m
+        features = fs
+        projected = proj
+        prepared = try proj.map { try m.engine.prepare($0) }
+        index = try SpatialIndex(engine: m.engine, items: proj)
+    }
+
+    var engine: GeometryEngine { measurer.engine }
+
+    /// Names of the layers; `layer` must be one of them.
+    public func checkLayer(_ layer: String?) throws {
+        guard let layer else { return }
+        if plan.layer(named: layer) == nil {
+            throw QueryError.notFound("unknown layer '\(layer)' (layers: \(plan.layers.map(\.name).joined(separator: ", ")))")
+        }
+    }
+
+    func areaM2(_ i: Int) throws -> Double {
+        if let a = areaCache[i] { return a }
+        let a = try engine.area(projected[i])
+        areaCache[i] = a
+        return a
+    }
+
+    static func sortKey(_ f: PlanFeature) -> Int { kindOrder.firstIndex(of: f.kind) ?? kindOrder.count }
+
+    // MARK: where
+
+    /// Every feature at a WGS 84 lon/lat point, with the rules and guidance that apply there.
+    public func place(_ lonLat: Coordinate, input: [Double]? = nil, crs: InputCRS = .wgs84) throws -> PlaceReport {
+        let p = try measurer.project(.point(lonLat))
+        var hits: [PlanFeature] = []
+        for i in index.query(p.envelope!) where try prepared[i].covers(p) { hits.append(features[i]) }
+        hits.sort { (Self.sortKey($0), $0.id) < (Self.sortKey($1), $1.id) }
+        var near: [NearFeature] = []
+        if !hits.contains(where: { $0.kind == .platform }) {
+            var ds: [(PlanFeature, Double)] = []
+            for (i, f) in features.enumerated() where f.kind == .platform { ds.append((f, try engine.distance(p, projected[i]))) }
+            ds.sort { $0.1 < $1.1 }
+            near = ds.prefix(3).map { NearFeature(id: $0.0.id, name: $0.0.name, detail: $0.0.tier?.rawValue, distanceKm: round3($0.1 / 1000)) }
+        }
+        let guidance = hits.compactMap { f -> PlaceGuidance? in
+            guard let g = f.guidance, !g.isEmpty else { return nil }
+            return PlaceGuidance(id: f.id, name: f.name, lead: g.lead, upgrade: g.upgrade, foster: g.foster,
+                                 industries: f.industries, citation: seedRefs(f.source))
+        }
+        return PlaceReport(input: input ?? [lonLat.x, lonLat.y], inputCRS: crs.rawValue,
+                           lon: round7(lonLat.x), lat: round7(lonLat.y),
+                           inJiaxing: hits.contains { $0.kind == .city || $0.kind == .county },
+                           features: hits.map(FeatureSummary.init), guidance: guidance,
+                           rules: PlaceRules.rules(at: hits, near: near, pack: plan.rulePack),
+                           nearestPlatforms: near, geodataVersion: plan.geodataVersion,
+                           rulePackVersion: plan.rulePack.version, schematicNote: Self.schematicNote)
+    }
+
+    // MARK: query
+
+    /// Features of `layer` (all layers when nil) related to `area` (lon/lat) by `predicate`;
+    /// `bufferM` grows the area by that many metres (on EPSG:4549) first.
+    public func query(_ area: Geometry, predicate: SpatialPredicate = .intersects, layer: String? = nil,
+                      bufferM: Double = 0) throws -> QueryAnswer {
+        try checkLayer(layer)
+        guard bufferM.isFinite, bufferM >= 0 else { throw QueryError.badInput("--buffer: must be a distance ≥ 0 in metres") }
+        guard !area.isEmpty else { throw QueryError.badInput("the query geometry is empty") }
+        let validity = try engine.validity(area)
+        if !validity.isValid {
+            let at = validity.location.map { String(format: " at lon %.7f lat %.7f", $0.x, $0.y) } ?? ""
+            throw QueryError.badInput("the query geometry is invalid: \(validity.reason)\(at)")
+        }
+        var q = try measurer.project(area)
+        if bufferM > 0 { q = try engine.buffer(q, distance: bufferM, quadrantSegments: 16) }
+        let qArea = try engine.area(q)
+        let pq = try engine.prepare(q)
+        var hits: [QueryHit] = []
+        for i in index.query(q.envelope!) {
+            let f = features[i]
+            if let layer, f.layer != layer { continue }
+            let ok: Bool
+            switch predicate {
+            case .intersects: ok = try pq.intersects(projected[i])
+            case .within: ok = try pq.covers(projected[i])
+            case .covers: ok = try prepared[i].covers(q)
+            }
+            guard ok else { continue }
+            let fa = try areaM2(i)
+            let overlap: Double
+            switch predicate {
+            case .within: overlap = fa
+            case .covers: overlap = qArea
+            case .intersects: overlap = qArea > 0 ? try engine.area(engine.intersection(q, projected[i])) : 0
+            }
+            hits.append(QueryHit(feature: FeatureSummary(f), featureAreaMu: round4(Mu.fromSquareMetres(fa)),
+                                 overlapMu: round4(Mu.fromSquareMetres(overlap)),
+                                 shareOfQuery: qArea > 0 ? round6(overlap / qArea) : nil,
+                                 shareOfFeature: fa > 0 ? round6(overlap / fa) : 0))
+        }
+        hits.sort { (Self.kindOrder.firstIndex(of: FeatureKind(rawValue: $0.feature.kind)!) ?? 99, -$0.overlapMu, $0.feature.id)
+            < (Self.kindOrder.firstIndex(of: FeatureKind(rawValue: $1.feature.kind)!) ?? 99, -$1.overlapMu, $1.feature.id) }
+        let env = try measurer.unproject(q).envelope
+        return QueryAnswer(predicate: predicate, layer: layer, bufferM: bufferM, queryAreaMu: round4(Mu.fromSquareMetres(qArea)),
+                           queryEnvelope: env.map { [round7($0.minX), round7($0.minY), round7($0.maxX), round7($0.maxY)] },
+                           hits: hits, geodataVersion: plan.geodataVersion, schematicNote: Self.schematicNote)
+    }
+
+    /// Reads a query geometry from GeoJSON (a geometry, a Feature, or a FeatureCollection whose
+    /// geometries are combined). Coordinates must be RFC 7946 lon/lat.
+    public static func readGeometry(_ data: Data, label: String) throws -> Geometry {
+        let features: [Feature]
+        do { features = try GeoJSON.parseFeatures(data) } catch {
+            throw QueryError.badInput("\(label): \(error)")
+        }
+        let gs = features.compactMap(\.geometry)
+        guard !gs.isEmpty else { throw QueryError.badInput("\(label): no geometry") }
+        for (i, g) in gs.enumerated() {
+            for c in g.allCoordinates {
+                do { try CoordinateInput.checkDegrees(x: c.x, y: c.y, what: "\(label): geometry \(i)") } catch {
+                    throw error
+                }
+            }
+        }
+        return gs.count == 1 ? gs[0] : .geometryCollection(gs)
+    }
+}
+
+/// `seed 000:286; 000:295–298` → ["000:286", "000:295–298"].
+func seedRefs(_ source: String) -> [String] {
+    let re = try! NSRegularExpression(pattern: "[0-9]{3}:[0-9]+(?:[–-][0-9]+)?")
+    let ns = source as NSString
+    return re.matches(in: source, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range) }
+}
+
+func round3(_ d: Double) -> Double { (d * 1e3).rounded() / 1e3 }
+func round4(_ d: Double) -> Double { (d * 1e4).rounded() / 1e4 }
+func round6(_ d: Double) -> Double { (d * 1e6).rounded() / 1e6 }
+func round7(_ d: Double) -> Double { (d * 1e7).rounded() / 1e7 }

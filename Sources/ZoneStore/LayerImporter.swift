@@ -1,0 +1,223 @@
+import Foundation
+import ZoneGeometry
+import ZonePlan
+
+/// Reads an official layer file (GeoJSON, ESRI Shapefile, 报部 TXT) into features in the plan's
+/// property schema, so it can replace a schematic layer. Refuses the whole file on any problem,
+/// naming the feature or line at fault.
+public struct LayerImporter {
+    public enum Format: String, CaseIterable, Sendable { case geojson, shapefile, baobu }
+
+    public struct Options: Sendable {
+        public var layer: String
+        public var kind: FeatureKind?
+        public var idField: String?
+        public var nameField: String?
+        public var categoryField: String?
+        public var tier: PlatformTier?
+        public var tierField: String?
+        /// Source CRS when the file does not say (GeoJSON is WGS84 lon/lat by RFC 7946).
+        public var crs: CRS?
+        public var accuracyM: Double
+        public var official: String
+        public init(layer: String, kind: FeatureKind? = nil, idField: String? = nil, nameField: String? = nil,
+                    categoryField: String? = nil, tier: PlatformTier? = nil, tierField: String? = nil, crs: CRS? = nil,
+                    accuracyM: Double = 1, official: String) {
+            self.layer = layer; self.kind = kind; self.idField = idField; self.nameField = nameField
+            self.categoryField = categoryField; self.tier = tier; self.tierField = tierField; self.crs = crs
+            self.accuracyM = accuracyM; self.official = official
+        }
+    }
+
+    public struct Imported {
+        public var features: [Feature]
+        public var format: Format
+        public var sha256: String
+        public var warnings: [String]
+    }
+
+    public static func format(of path: String) -> Format? {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "geojson", "json": return .geojson
+        case "shp": return .shapefile
+        case "txt": return .baobu
+        default: return nil
+        }
+    }
+
+    /// Default kind for well-known layer names.
+    static func defaultKind(_ layer: String) -> FeatureKind? {
+        switch layer {
+        case "function_zones": return .functionZone
+        case "platforms": return .platform
+        case "admin": return .county
+        case "parcels": return .parcel
+        case "clusters": return .cluster
+        default: return nil
+        }
+    }
+
+    public static func read(path: String, options o: Options) throws -> Imported {
+        guard let fmt = format(of: path) else {
+            throw WorkspaceError(.badInput, "\(path): unknown format (expected .geojson, .json, .shp or 报部 .txt)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw WorkspaceError(.badInput, "\(path): cannot read the file") }
+        guard !data.isEmpty else { throw WorkspaceError(.badInput, "\(path): the file is empty") }
+        let sha = sha256Hex(data)
+        let name = (path as NSString).lastPathComponent
+        var raw: [Feature]
+        var warnings: [String] = []
+        switch fmt {
+        case .geojson:
+            do { raw = try GeoJSON.parseFeatures(data) } catch { throw WorkspaceError(.badInput, "\(name): \(error)") }
+            if let crs = o.crs, crs != .wgs84 {
+                let t = try CoordinateTransformer(from: crs, to: .wgs84)
+                raw = try raw.map { f in var f = f; f.geometry = try f.geometry.map { try t.transform($0) }; return f }
+            }
+        case .shapefile:
+            raw = try readShapefile(path: path, crs: o.crs)
+        case .baobu:
+            let file: BaobuFile
+            do { file = try BaobuTXT.read(data, fileName: name) } catch { throw WorkspaceError(.badInput, "\(error)") }
+            let t = try CoordinateTransformer(from: .gaussKruger120, to: .wgs84)
+            raw = []
+            for p in file.parcels {
+                var props: [String: JSONValue] = [
+                    "id": .string("parcel-" + p.number), "name": .string(p.name.isEmpty ? p.number : p.name),
+                    "parcel_number": .string(p.number), "land_use": .string(p.use), "land_class": .string(p.landClass),
+                    "sheet": .string(p.sheet), "computed_area_ha": .number((p.computedAreaHa * 10000).rounded() / 10000),
+                ]
+                if let d = p.declaredAreaHa {
+                    props["declared_area_ha"] = .number(d)
+                    let diff = abs(d - p.computedAreaHa) / max(p.computedAreaHa, 1e-9)
+                    if diff > 0.01 { warnings.append("parcel \(p.number): declared \(d) 公顷 differs from computed \(String(format: "%.4f", p.computedAreaHa)) 公顷 by \(String(format: "%.1f", diff * 100)) %") }
+                }
+                raw.append(Feature(id: .string("parcel-" + p.number), geometry: try t.transform(p.geometryGK), properties: props, bbox: nil))
+            }
+        }
+        guard !raw.isEmpty else { throw WorkspaceError(.badInput, "\(name): no features") }
+        let kind = o.kind ?? (fmt == .baobu ? .parcel : defaultKind(o.layer))
+        guard let kind else {
+            throw WorkspaceError(.badInput, "layer '\(o.layer)': say what its features are with --kind (\(FeatureKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let now = nowISO()
+        var out: [Feature] = []
+        var ids = Set<String>()
+        for (i, f) in raw.enumerated() {
+            let at = "\(name) feature \(i + 1)"
+            guard let g = f.geometry else { throw WorkspaceError(.badInput, "\(at): no geometry") }
+            guard g.isPolygonal else { throw WorkspaceError(.badInput, "\(at): expected Polygon or MultiPolygon, got \(g.typeName)") }
+            if let c = g.polygons.first?.exterior.first, abs(c.x) > 180 || abs(c.y) > 90 {
+                throw WorkspaceError(.badInput, "\(at): coordinates [\(c.x), \(c.y)] are not lon/lat degrees (wrong CRS? pass --crs EPSG:4549 or EPSG:4528)")
+            }
+            var p = f.properties
+            let id: String
+            if let field = o.idField {
+                guard let v = p[field].flatMap(text) else { throw WorkspaceError(.badInput, "\(at): field \(field) (the id) is missing") }
+                id = v.hasPrefix(o.layer) || v.contains("-") ? v : "\(o.layer)-\(v)"
+            } else if let v = p["id"]?.stringValue, !v.isEmpty {
+                id = v
+            } else {
+                id = "\(o.layer)-\(i + 1)"
+            }
+            guard ids.insert(id).inserted else { throw WorkspaceError(.badInput, "\(at): duplicate id '\(id)'") }
+            let nameKeys = [o.nameField, "name", "名称", "NAME", "Name", "MC", "mc"].compactMap { $0 }
+            guard let nm = nameKeys.lazy.compactMap({ p[$0].flatMap(text) }).first else {
+                throw WorkspaceError(.badInput, "\(at): no name (give --name-field; tried \(nameKeys.joined(separator: ", ")))")
+            }
+            p["id"] = .string(id)
+            p["name"] = .string(nm)
+            p["kind"] = .string(kind.rawValue)
+            p["layer"] = .string(o.layer)
+            p["source"] = .string("official import: \(name) sha256:\(sha) by \(o.official) at \(now)")
+            p["geometry_method"] = .string("official: imported from \(name) (\(fmt.rawValue))")
+            p["schematic"] = .bool(false)
+            p["accuracy_m"] = .number(o.accuracyM)
+            p.removeValue(forKey: "stated_area_km2")
+            if kind == .functionZone {
+                let field = o.categoryField ?? "category"
+                guard let v = p[field].flatMap(text) else { throw WorkspaceError(.badInput, "\(at): field \(field) (the functional-zone category) is missing; give --category-field") }
+                guard let c = category(v) else {
+                    throw WorkspaceError(.badInput, "\(at): field \(field): '\(v)' is not a category (优化开发区, 重点开发区, 生态经济区, 禁止开发区 or optimized, key, ecological, prohibited)")
+                }
+                p["category"] = .string(c.rawValue)
+            }
+            if kind == .platform {
+                if let t = o.tier { p["tier"] = .string(t.rawValue) }
+                else if let field = o.tierField {
+                    guard let v = p[field].flatMap(text), let t = PlatformTier(rawValue: v) else { throw WorkspaceError(.badInput, "\(at): field \(field): not a tier") }
+                    p["tier"] = .string(t.rawValue)
+                } else if p["tier"]?.stringValue.flatMap(PlatformTier.init(rawValue:)) == nil {
+                    p["tier"] = .string(PlatformTier.official.rawValue)
+                }
+            }
+            out.append(Feature(id: .string(id), geometry: g, properties: p, bbox: nil))
+        }
+        return Imported(features: out, format: fmt, sha256: sha, warnings: warnings)
+    }
+
+    static func text(_ v: JSONValue) -> String? {
+        switch v {
+        case .string(let s): return s.isEmpty ? nil : s
+        case .number(let d): return d == d.rounded() ? String(Int(d)) : String(d)
+        default: return nil
+        }
+    }
+
+    static func category(_ v: String) -> FunctionZoneCategory? {
+        if let c = FunctionZoneCategory(rawValue: v.lowercased()) { return c }
+        if v.contains("优化") { return .optimized }
+        if v.contains("重点") { return .key }
+        if v.contains("生态") || v.contains("限制") { return .ecological }
+        if v.contains("禁止") { return .prohibited }
+        return nil
+    }
+
+    /// SpatiaLite reads the .shp/.dbf itself (ImportSHP into a scratch in-memory database); the CRS
+    /// comes from the .prj (CGCS2000 GK CM 120E / zone 40, CGCS2000 or WGS84 geographic) or --crs.
+    static func readShapefile(path: String, crs explicit: CRS?) throws -> [Feature] {
+        let base = (path as NSString).deletingPathExtension
+        let fm = FileManager.default
+        for ext in ["shx", "dbf"] where !fm.fileExists(atPath: base + "." + ext) {
+            throw WorkspaceError(.badInput, "\(path): the .\(ext) file beside it is missing")
+        }
+        var crs = explicit
+        if crs == nil, let prj = try? String(contentsOfFile: base + ".prj", encoding: .utf8) {
+            let p = prj.replacingOccurrences(of: " ", with: "_").lowercased()
+            if p.contains("cgcs2000_3_degree_gk_cm_120e") || p.contains("cgcs2000_/_3-degree_gauss-kruger_cm_120e") { crs = .gaussKruger120 }
+            else if p.contains("cgcs2000_3_degree_gk_zone_40") || p.contains("gauss-kruger_zone_40") { crs = .gaussKrugerZone40 }
+            else if p.hasPrefix("geogcs") && (p.contains("2000") || p.contains("cgcs")) { crs = .cgcs2000 }
+            else if p.hasPrefix("geogcs") && p.contains("wgs") { crs = .wgs84 }
+            else { throw WorkspaceError(.badInput, "\(base).prj: a coordinate system ZonePlanner does not know; pass --crs EPSG:4549, EPSG:4528, EPSG:4490 or EPSG:4326") }
+        }
+        guard let crs else { throw WorkspaceError(.badInput, "\(path): no .prj file; pass --crs") }
+        let db = try SQLiteConnection(path: ":memory:")
+        _ = try db.scalar("SELECT InitSpatialMetaData(1, 'NONE')")
+        var charset = "UTF-8"
+        if let cpg = try? String(contentsOfFile: base + ".cpg", encoding: .utf8) { charset = cpg.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if charset.uppercased() == "GBK" || charset == "936" { charset = "CP936" }
+        let n = try db.scalar("SELECT ImportSHP(?, 'shp', ?, ?, 'geom', 'pk_uid', 'AUTO', 1, 0, 0)",
+                              [.text(base), .text(charset), .int(Int64(crs.epsgCode))]).int ?? -1
+        guard n > 0 else { throw WorkspaceError(.badInput, "\(path): SpatiaLite could not read the shapefile (or it has no features)") }
+        let cols = try db.query("PRAGMA table_info(shp)").compactMap { $0[1].text }.filter { $0 != "geom" && $0 != "pk_uid" }
+        let sel = (["AsBinary(geom)"] + cols.map { "\"\($0)\"" }).joined(separator: ", ")
+        let engine = GeometryEngine()
+        let t = crs == .wgs84 ? nil : try CoordinateTransformer(from: crs, to: .wgs84)
+        return try db.query("SELECT \(sel) FROM shp ORDER BY pk_uid").enumerated().map { i, r in
+            guard let wkb = r[0].blob, !wkb.isEmpty else { throw WorkspaceError(.badInput, "\(path) feature \(i + 1): no geometry") }
+            var g = try engine.geometry(wkb: wkb)
+            if case .multiPolygon(let ps) = g, ps.count == 1 { g = .polygon(ps[0]) }
+            if let t { g = try t.transform(g) }
+            var props: [String: JSONValue] = [:]
+            for (j, c) in cols.enumerated() {
+                switch r[j + 1] {
+                case .text(let s): props[c] = .string(s)
+                case .int(let v): props[c] = .number(Double(v))
+                case .double(let v): props[c] = .number(v)
+                default: break
+                }
+            }
+            return Feature(id: nil, geometry: g, properties: props, bbox: nil)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+print("zoneplan-bench: not built yet")

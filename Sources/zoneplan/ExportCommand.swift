@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import ZoneGeometry
+import ZonePlan
+import ZoneQuery
+import ZoneVetting
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export layers or vetting results as GeoJSON (RFC 7946) or GeoJSON Text Sequences (RFC 8142).",
+        discussion: """
+        zoneplan export LAYER FILE, zoneplan export --all FILE (every layer, each feature with a `layer` \
+        property), or zoneplan export results FILE --from APPLICATION... (the applications vetted, each \
+        site with verdict, fail_rules, warn_rules, area_mu, rule_<id> … in its properties, and a QGIS style \
+        FILE.qml written next to it: approve green, conditional yellow, reject red, incomplete grey). \
+        FILE - writes standard output. --format geojson writes a FeatureCollection (lon/lat WGS 84, outer \
+        rings counter-clockwise, at most 7 decimals, bbox, no crs); geojsonseq writes one Feature per \
+        record, each prefixed by RS (0x1E) and ended by LF (application/geo+json-seq); without --format, \
+        a .geojsons/.geojsonseq file name means geojsonseq. baobu (报部 TXT) is not yet available. \
+        A progress bar is drawn on stderr only when it is a terminal. \
+        Exit 0 on success, 2 for bad input (some applications; the others are still exported), 5 for an unknown layer.
+        """)
+
+    @OptionGroup var data: GeoDataOptions
+
+    @Argument(help: ArgumentHelp("LAYER FILE, results FILE, or with --all just FILE.", valueName: "target"))
+    var targets: [String] = []
+
+    @Flag(name: .long, help: "Export every layer.")
+    var all = false
+
+    @Option(name: .long, help: "Output format: geojson, geojsonseq, or baobu (not yet available).")
+    var format: ExportFormat?
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Application files to vet for `export results` (- reads standard input).", valueName: "application"))
+    var from: [String] = []
+
+    @Flag(name: .long, help: "For results: do not write the QGIS style file.")
+    var noStyle = false
+
+    var isResults: Bool { !all && targets.first == "results" }
+
+    func validate() throws {
+        if all {
+            if targets.count != 1 { throw ValidationError("with --all give just the output FILE") }
+        } else if targets.count != 2 {
+            throw ValidationError("give LAYER FILE (or results FILE --from APPLICATION..., or --all FILE)")
+        }
+        if isResults && from.isEmpty { throw ValidationError("export results needs --from APPLICATION... (the applications to vet)") }
+        if !isResults && !from.isEmpty { throw ValidationError("--from is only for export results") }
+    }
+
+    func run() throws {
+        let output = targets.last!
+        let fmt = format ?? ExportFormat.guess(fromPath: output)
+        try queryInput { try fmt.requireAvailable() }
+        let plan = try data.load()
+        let progress = TerminalProgress()
+        var badInput = false
+        let features: [Feature]
+        if isResults {
+            let engine: VettingEngine
+            do { engine = try VettingEngine(plan: plan) } catch { fail("cannot prepare the plan layers: \(error)", code: Exit.internalError) }
+            let files = from.map { (label: $0 == "-" ? "stdin" : $0, data: readInputFile($0)) }
+            let batch = try queryInput { try ResultsExport.vet(files: files, engine: engine, progress: progress) }
+            for e in batch.errors { FileHandle.standardError.write(Data("zoneplan: error: \(e)\n".utf8)) }
+            badInput = !batch.errors.isEmpty
+            features = try ResultsExport.features(batch.pairs)
+        } else {
+            let layers = all ? nil : [targets[0]]
+            features = try queryInput { try LayerExport.features(plan: plan, layers: layers, progress: progress) }
+        }
+        try write(features, fmt, to: output, progress: progress)
+        if isResults && output != "-" && !noStyle && fmt != .baobu {
+            let style = ResultsExport.stylePath(for: output)
+            do { try ResultsExport.qml().write(toFile: style, atomically: true, encoding: .utf8) } catch {
+                fail("\(style): cannot write the style: \(error.localizedDescription)", code: Exit.badInput)
+            }
+            if !data.quiet { note("wrote \(features.count) feature(s) to \(output) (\(fmt.mediaType)) and the QGIS style \(style)") }
+        } else if output != "-" && !data.quiet {
+            note("wrote \(features.count) feature(s) to \(output) (\(fmt.mediaType))")
+        }
+        if badInput { throw ExitCode(Exit.badInput) }
+    }
+
+    func write(_ features: [Feature], _ fmt: ExportFormat, to output: String, progress: ProgressReporter) throws {
+        if output == "-" {
+            try GeoJSONWriter.write(features, format: fmt, progress: progress) { FileHandle.standardOutput.write($0) }
+            return
+        }
+        guard FileManager.default.createFile(atPath: output, contents: nil), let h = FileHandle(forWritingAtPath: output) else {
+            fail("\(output): cannot create the file", code: Exit.badInput)
+        }
+        defer { try? h.close() }
+        try GeoJSONWriter.write(features, format: fmt, progress: progress) { h.write($0) }
+    }
+}
+
+extension ExportFormat: ExpressibleByArgument {}
