@@ -21,6 +21,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos",
@@ -34,17 +37,31 @@ let package = Package(
         .target(name: "ZoneVetting", dependencies: ["ZonePlan", "ZoneGeometry"]),
         .target(name: "ZoneStore", dependencies: ["ZoneVetting", "ZonePlan", "ZoneGeometry", "CSpatiaLite"]),
         .target(name: "ZoneQuery", dependencies: ["ZoneVetting", "ZonePlan", "ZoneGeometry"]),
+        .target(name: "ZonePostGIS", dependencies: [
+            "ZoneStore", "ZoneVetting", "ZoneGeometry",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "ZoneServer", dependencies: [
+            "ZoneStore", "ZoneQuery", "ZoneVetting", "ZonePlan", "ZoneGeometry",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "ZoneBench", dependencies: ["ZoneGeometry", "CGEOS", "CPROJ"]),
         .executableTarget(name: "zoneplan-bench", dependencies: ["ZoneBench", "ZoneGeometry"]),
         .executableTarget(name: "zoneplan", dependencies: [
-            "ZoneVetting", "ZonePlan", "ZoneGeometry", "ZoneStore", "ZoneQuery",
+            "ZoneVetting", "ZonePlan", "ZoneGeometry", "ZoneStore", "ZoneQuery", "ZonePostGIS", "ZoneServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ZoneGeometryTests", dependencies: ["ZoneGeometry", "CSpatiaLite"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZonePlanTests", dependencies: ["ZonePlan"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZoneVettingTests", dependencies: ["ZoneVetting"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore", "ZonePostGIS"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZonePostGISTests", dependencies: ["ZonePostGIS", "ZoneStore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZoneServerTests", dependencies: [
+            "ZoneServer", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZoneQueryTests", dependencies: ["ZoneQuery"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZoneBenchTests", dependencies: ["ZoneBench"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["zoneplan"], resources: [.copy("Fixtures")]),

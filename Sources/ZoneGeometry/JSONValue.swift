@@ -84,6 +84,13 @@ struct JSONParser {
         return "line \(line), column \(col)"
     }
 
+    /// The whole UTF-8 character starting at `at`, for messages.
+    func character(at: Int) -> String {
+        let b = bytes[at]
+        let n = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+        return String(decoding: bytes[at..<min(at + n, bytes.count)], as: UTF8.self)
+    }
+
     func fail(_ what: String, at: Int? = nil) -> GeoJSONError {
         GeoJSONError(path: "", reason: "not JSON: \(what) at \(location(at ?? i))")
     }
@@ -98,7 +105,7 @@ struct JSONParser {
         if i >= bytes.count { throw fail("empty document") }
         let v = try parseValue()
         skipWhitespace()
-        if i < bytes.count { throw fail("unexpected trailing '\(Character(Unicode.Scalar(bytes[i])))'") }
+        if i < bytes.count { throw fail("unexpected trailing '\(character(at: i))'") }
         return v
     }
 
@@ -114,7 +121,7 @@ struct JSONParser {
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default:
-            throw fail("unexpected character '\(String(decoding: [bytes[i]], as: UTF8.self))'")
+            throw fail("unexpected character '\(character(at: i))'")
         }
     }
 

@@ -9,7 +9,8 @@ public enum ExportFormat: String, Sendable, CaseIterable, Codable {
     case geojson
     /// RFC 8142 GeoJSON Text Sequence: each Feature prefixed by RS (0x1E), ended by LF.
     case geojsonseq
-    /// 报部 TXT (the coordinate file for the Ministry) — for parcels; waits for the 报部 codec.
+    /// 报部 TXT (勘测定界界址点坐标, the coordinate file for the Ministry), for parcels: CGCS2000
+    /// 3° Gauss-Krüger zone 40, X northing, Y easting with the zone prefix, areas in 公顷.
     case baobu
 
     public var mediaType: String {
@@ -20,12 +21,8 @@ public enum ExportFormat: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// Refuses the formats that are not built yet, with a one-line reason.
-    public func requireAvailable() throws {
-        if self == .baobu {
-            throw QueryError.notAvailable("--format baobu is not yet available: the 报部 TXT codec for parcels is not in this build (use geojson or geojsonseq)")
-        }
-    }
+    /// Every format is available; kept so callers need not change.
+    public func requireAvailable() throws {}
 
     /// `.geojsons`, `.geojsonseq`, `.jsonseq`, `.geojsonl` → geojsonseq; else geojson.
     public static func guess(fromPath path: String) -> ExportFormat {
@@ -47,6 +44,8 @@ public enum GeoJSONWriter {
         progress?.start(total: features.count, label: label)
         defer { progress?.finish() }
         switch format {
+        case .baobu:
+            try sink(try BaobuExport.data(features))
         case .geojsonseq:
             for f in features {
                 var d = Data([recordSeparator])
@@ -227,5 +226,24 @@ public enum ResultsExport {
         </qgis>
 
         """
+    }
+}
+
+/// Writes polygon features as a 报部 TXT: one parcel per feature, numbered by `parcel_number`
+/// (or the feature id), named by `name`, with `land_use` / `land_class` when present.
+public enum BaobuExport {
+    public static func data(_ features: [Feature], producer: String = "ZonePlanner") throws -> Data {
+        let t = try CoordinateTransformer(from: .wgs84, to: .gaussKruger120)
+        let parcels: [(attributes: BaobuParcelAttributes, geometry: Geometry)] = features.enumerated().compactMap { i, f in
+            guard let g = f.geometry, g.isPolygonal else { return nil }
+            let p = f.properties
+            let number = p["parcel_number"]?.stringValue ?? p["id"]?.stringValue ?? f.id?.stringValue ?? "\(i + 1)"
+            return (BaobuParcelAttributes(number: number, name: p["name"]?.stringValue ?? "",
+                                          use: p["land_use"]?.stringValue ?? "", landClass: p["land_class"]?.stringValue ?? ""), g)
+        }
+        guard !parcels.isEmpty else { throw QueryError.badInput("nothing to write as 报部 TXT: no polygon features") }
+        let day = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+        let file = try BaobuTXT.file(fromLonLat: parcels, using: t, fileAttributes: BaobuTXT.standardAttributes(producer: producer, date: day))
+        return BaobuTXT.write(file)
     }
 }

@@ -100,18 +100,18 @@ public enum CoordinateInput {
         if abs(x) <= 360 && abs(y) <= 360 {
             throw QueryError.badInput("\(what): \(fmt(x)) \(fmt(y)) look like degrees, but \(crs.rawValue) is in metres (use --crs EPSG:4326 for lon/lat)")
         }
+        var hint = ""
+        if crs == .gaussKruger120 && x > 1_000_000 { hint = " (an easting with the zone prefix 40… is EPSG:4528)" }
+        if crs == .gaussKrugerZone40 && x < 1_000_000 { hint = " (an easting without the zone prefix is EPSG:4549)" }
+        if x > 2_000_000 && y < 1_000_000 { hint = " (easting and northing look swapped: give X (easting) then Y (northing))" }
         let lonLat: Coordinate
         do {
             let t = try CoordinateTransformer(from: .wgs84, to: crs.zoneCRS!)
             lonLat = try t.inverse(Coordinate(x, y))
         } catch {
-            throw QueryError.badInput("\(what): \(fmt(x)) \(fmt(y)) cannot be converted from \(crs.rawValue): \(error)")
+            throw QueryError.badInput("\(what): \(fmt(x)) \(fmt(y)) is outside the domain of \(crs.rawValue)\(hint)")
         }
         guard lonLat.isFinite, plausibleLon.contains(lonLat.x), plausibleLat.contains(lonLat.y) else {
-            var hint = ""
-            if crs == .gaussKruger120 && x > 1_000_000 { hint = " (an easting with the zone prefix 40… is EPSG:4528)" }
-            if crs == .gaussKrugerZone40 && x < 1_000_000 { hint = " (an easting without the zone prefix is EPSG:4549)" }
-            if x > 2_000_000 && y < 1_000_000 { hint = " (easting and northing look swapped: give X (easting) then Y (northing))" }
             throw QueryError.badInput("\(what): \(fmt(x)) \(fmt(y)) in \(crs.rawValue) is not in eastern China\(hint)")
         }
         return lonLat

@@ -114,7 +114,7 @@ public struct LayerImporter {
             let id: String
             if let field = o.idField {
                 guard let v = p[field].flatMap(text) else { throw WorkspaceError(.badInput, "\(at): field \(field) (the id) is missing") }
-                id = v.hasPrefix(o.layer) || v.contains("-") ? v : "\(o.layer)-\(v)"
+                id = v.hasPrefix(o.layer + "-") ? v : "\(o.layer)-\(v)"
             } else if let v = p["id"]?.stringValue, !v.isEmpty {
                 id = v
             } else {
@@ -191,12 +191,16 @@ public struct LayerImporter {
             else { throw WorkspaceError(.badInput, "\(base).prj: a coordinate system ZonePlanner does not know; pass --crs EPSG:4549, EPSG:4528, EPSG:4490 or EPSG:4326") }
         }
         guard let crs else { throw WorkspaceError(.badInput, "\(path): no .prj file; pass --crs") }
+        // SpatiaLite 5 offers ImportSHP only to connections opened with SPATIALITE_SECURITY=relaxed;
+        // this scratch in-memory connection is the only one that gets it.
+        setenv("SPATIALITE_SECURITY", "relaxed", 1)
         let db = try SQLiteConnection(path: ":memory:")
+        unsetenv("SPATIALITE_SECURITY")
         _ = try db.scalar("SELECT InitSpatialMetaData(1, 'NONE')")
         var charset = "UTF-8"
         if let cpg = try? String(contentsOfFile: base + ".cpg", encoding: .utf8) { charset = cpg.trimmingCharacters(in: .whitespacesAndNewlines) }
         if charset.uppercased() == "GBK" || charset == "936" { charset = "CP936" }
-        let n = try db.scalar("SELECT ImportSHP(?, 'shp', ?, ?, 'geom', 'pk_uid', 'AUTO', 1, 0, 0)",
+        let n = try db.scalar("SELECT ImportSHP(?, 'shp', ?, ?, 'geom', 'pk_uid', 'AUTO', 1, 0, 0, 0, 'SAME', 0, 0)",
                               [.text(base), .text(charset), .int(Int64(crs.epsgCode))]).int ?? -1
         guard n > 0 else { throw WorkspaceError(.badInput, "\(path): SpatiaLite could not read the shapefile (or it has no features)") }
         let cols = try db.query("PRAGMA table_info(shp)").compactMap { $0[1].text }.filter { $0 != "geom" && $0 != "pk_uid" }

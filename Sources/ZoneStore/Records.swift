@@ -15,6 +15,12 @@ public struct StoredDocument: Sendable, Equatable {
     public var importedAt: String
     public var source: String
     public var active: Bool
+
+    public init(id: Int64? = nil, kind: Kind, version: String, sha256: String, text: String, importedBy: String,
+                importedAt: String, source: String, active: Bool) {
+        self.id = id; self.kind = kind; self.version = version; self.sha256 = sha256; self.text = text
+        self.importedBy = importedBy; self.importedAt = importedAt; self.source = source; self.active = active
+    }
 }
 
 /// One version of a layer: where it came from, who brought it in, when. Versions are never
@@ -33,6 +39,13 @@ public struct LayerVersion: Sendable, Equatable, Codable {
     public var schematic: Bool
     public var note: String?
     public var active: Bool
+
+    public init(id: Int64? = nil, layer: String, version: Int, title: String, sourceFile: String, sha256: String, format: String,
+                importedBy: String, importedAt: String, featureCount: Int, schematic: Bool, note: String? = nil, active: Bool) {
+        self.id = id; self.layer = layer; self.version = version; self.title = title; self.sourceFile = sourceFile
+        self.sha256 = sha256; self.format = format; self.importedBy = importedBy; self.importedAt = importedAt
+        self.featureCount = featureCount; self.schematic = schematic; self.note = note; self.active = active
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, layer, version, title
@@ -148,6 +161,12 @@ public struct QuotaEntry: Sendable, Codable, Equatable {
     public var official: String
     public var note: String?
 
+    public init(id: Int64? = nil, account: QuotaAccountKey, accountName: String? = nil, at: String, kind: Kind, amountMu: Double,
+                decisionId: Int64? = nil, official: String, note: String? = nil) {
+        self.id = id; self.account = account; self.accountName = accountName; self.at = at; self.kind = kind
+        self.amountMu = amountMu; self.decisionId = decisionId; self.official = official; self.note = note
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, account, accountName = "account_name", at, kind, amountMu = "amount_mu", decisionId = "decision_id", official, note
     }
@@ -161,6 +180,11 @@ public struct QuotaStatus: Sendable, Codable, Equatable {
     public var drawnMu: Double
     public var returnedMu: Double
     public var balanceMu: Double { allocatedMu - drawnMu + returnedMu }
+
+
+    public init(account: QuotaAccountKey, name: String? = nil, allocatedMu: Double, drawnMu: Double, returnedMu: Double) {
+        self.account = account; self.name = name; self.allocatedMu = allocatedMu; self.drawnMu = drawnMu; self.returnedMu = returnedMu
+    }
 
     enum CodingKeys: String, CodingKey {
         case account, name, allocatedMu = "allocated_mu", drawnMu = "drawn_mu", returnedMu = "returned_mu"
@@ -177,9 +201,9 @@ public struct WorkspaceError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 }
 
-func sha256Hex(_ data: Data) -> String { SHA256.hash(Array(data)) }
+public func sha256Hex(_ data: Data) -> String { SHA256.hash(Array(data)) }
 
-func nowISO() -> String {
+public func nowISO() -> String {
     let f = ISO8601DateFormatter()
     f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     return f.string(from: Date())

@@ -226,6 +226,11 @@ public final class SpatiaLiteStore: WorkspaceStore {
         try db.query("SELECT id, record FROM zp_decisions WHERE id = ?", [.int(id)]).first.map(decisionFrom)
     }
 
+    public func integrityProblems() throws -> [String] {
+        let rows = try db.query("PRAGMA integrity_check").compactMap { $0.first?.text }
+        return rows == ["ok"] ? [] : rows.map { "integrity_check: \($0)" }
+    }
+
     // MARK: quotas
 
     public func quotaStatus(_ key: QuotaAccountKey) throws -> QuotaStatus? {

@@ -293,3 +293,22 @@ struct ReturnsApplied: QuotaLedger {
         return b + returns.filter { $0.account == key }.map(\.amountMu).reduce(0, +)
     }
 }
+
+extension Workspace {
+    /// Problems found in the workspace: storage integrity (the backend's own check), quota draws
+    /// that name no recorded decision, accounts below zero. Empty when all is well.
+    public func verify() throws -> [String] {
+        var problems = try store.integrityProblems()
+        let ids = Set(try store.decisions(limit: nil).compactMap(\.id))
+        for e in try store.quotaEntries(nil) where e.kind == .draw {
+            guard let d = e.decisionId, ids.contains(d) else {
+                problems.append("quota entry \(e.id ?? 0) draws \(abs(e.amountMu)) 亩 from \(e.account) without a recorded decision")
+                continue
+            }
+        }
+        for s in try store.quotaStatuses(year: nil) where s.balanceMu < -1e-6 {
+            problems.append("quota account \(s.account) is below zero: \(s.balanceMu) 亩")
+        }
+        return problems
+    }
+}

@@ -43,6 +43,9 @@ public protocol WorkspaceStore: AnyObject {
     /// Appends an entry (creating the account on its first allocation).
     func insertQuotaEntry(_ e: QuotaEntry) throws -> Int64
     func quotaEntries(_ key: QuotaAccountKey?) throws -> [QuotaEntry]
+
+    /// The backend's own consistency check (SQLite: PRAGMA integrity_check); empty when sound.
+    func integrityProblems() throws -> [String]
 }
 
 extension WorkspaceStore {

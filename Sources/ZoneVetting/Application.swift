@@ -71,7 +71,7 @@ public struct Application: Sendable {
             guard let v = p[key] else { continue }
             if case .null = v { continue }
             guard let d = v.doubleValue else { throw bad2("properties.\(key)", "must be a number in \(unit), got \(v.compactDescription)") }
-            guard d.isFinite, d >= 0 else { throw bad2("properties.\(key)", "must be a non-negative number in \(unit), got \(d)") }
+            guard d.isFinite, d >= 0 else { throw bad2("properties.\(key)", "must be a non-negative number in \(unit), got \(fmt(d))") }
             if key == "declared_area_mu", d == 0 { throw bad2("properties.\(key)", "must be positive") }
             amounts[key] = d
         }

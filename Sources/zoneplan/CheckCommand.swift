@@ -46,7 +46,6 @@ struct CheckCommand: ParsableCommand {
         } else {
             plan = try data.load()
         }
-        var recordedLines: [String] = []
         let engine: VettingEngine
         do { engine = try VettingEngine(plan: plan) } catch {
             fail("cannot prepare the plan layers: \(error)", code: Exit.internalError)
@@ -84,7 +83,8 @@ struct CheckCommand: ParsableCommand {
                                                          note: recording.note, supersedes: recording.supersedes,
                                                          year: recording.year, dryRun: recording.dryRun)
                             vetted.append((appLabel, app, r.record.result))
-                            recordedLines.append(recordLine(appLabel, r, workspace))
+                            // Said at once, after the commit: a decision reported here is durable.
+                            FileHandle.standardError.write(Data(("zoneplan: " + recordLine(appLabel, r, workspace) + "\n").utf8))
                         } catch {
                             failWith(error)
                         }
@@ -122,7 +122,6 @@ struct CheckCommand: ParsableCommand {
                 }))
             }
         }
-        for line in recordedLines { FileHandle.standardError.write(Data(("zoneplan: " + line + "\n").utf8)) }
         if badInput { throw ExitCode(Exit.badInput) }
         if vetted.contains(where: { $0.result.verdict != .approve }) { throw ExitCode(Exit.notApproved) }
     }

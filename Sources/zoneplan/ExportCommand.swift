@@ -17,7 +17,7 @@ struct ExportCommand: ParsableCommand {
         FILE - writes standard output. --format geojson writes a FeatureCollection (lon/lat WGS 84, outer \
         rings counter-clockwise, at most 7 decimals, bbox, no crs); geojsonseq writes one Feature per \
         record, each prefixed by RS (0x1E) and ended by LF (application/geo+json-seq); without --format, \
-        a .geojsons/.geojsonseq file name means geojsonseq. baobu (报部 TXT) is not yet available. \
+        a .geojsons/.geojsonseq file name means geojsonseq. baobu writes a 报部 TXT (parcels; CGCS2000 GK zone 40). \
         A progress bar is drawn on stderr only when it is a terminal. \
         Exit 0 on success, 2 for bad input (some applications; the others are still exported), 5 for an unknown layer.
         """)
@@ -30,7 +30,7 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .long, help: "Export every layer.")
     var all = false
 
-    @Option(name: .long, help: "Output format: geojson, geojsonseq, or baobu (not yet available).")
+    @Option(name: .long, help: "Output format: geojson, geojsonseq, or baobu (报部 TXT, for parcels).")
     var format: ExportFormat?
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Application files to vet for `export results` (- reads standard input).", valueName: "application"))
@@ -85,6 +85,14 @@ struct ExportCommand: ParsableCommand {
     }
 
     func write(_ features: [Feature], _ fmt: ExportFormat, to output: String, progress: ProgressReporter) throws {
+        if fmt == .baobu {
+            let d: Data
+            do { d = try BaobuExport.data(features) } catch let e as BaobuError { fail("\(e)", code: Exit.badInput) }
+            if output == "-" { FileHandle.standardOutput.write(d) } else if !FileManager.default.createFile(atPath: output, contents: d) {
+                fail("\(output): cannot create the file", code: Exit.badInput)
+            }
+            return
+        }
         if output == "-" {
             try GeoJSONWriter.write(features, format: fmt, progress: progress) { FileHandle.standardOutput.write($0) }
             return

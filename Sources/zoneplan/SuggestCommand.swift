@@ -3,6 +3,7 @@ import Foundation
 import ZoneGeometry
 import ZonePlan
 import ZoneQuery
+import ZoneStore
 import ZoneVetting
 
 struct SuggestCommand: ParsableCommand {
@@ -50,7 +51,10 @@ struct SuggestCommand: ParsableCommand {
         case .failure(let e): fail("\(e)", code: Exit.badInput)
         case .success(let a): app = a
         }
-        let report = try queryInput { try SiteSuggester(engine: engine).suggest(app, limit: top, progress: TerminalProgress()) }
+        // With a workspace, platforms whose land-quota account is short are left out.
+        let quotas: QuotaProvider? = data.workspaceLocation == nil ? nil
+            : WorkspaceQuotas(store: data.workspace().store, year: Calendar(identifier: .gregorian).component(.year, from: Date()))
+        let report = try queryInput { try SiteSuggester(engine: engine, quotas: quotas).suggest(app, limit: top, progress: TerminalProgress()) }
         switch format {
         case .text: writeOut(QueryText.suggestion(report))
         case .json: writeOut(try QueryText.json(report))
@@ -66,5 +70,14 @@ struct SuggestCommand: ParsableCommand {
             writeOut(String(decoding: GeoJSON.encode(features: features), as: UTF8.self) + "\n")
         }
         if report.candidates.isEmpty { throw ExitCode(Exit.notApproved) }
+    }
+}
+
+/// The workspace's platform accounts, for `suggest`.
+struct WorkspaceQuotas: QuotaProvider {
+    let store: WorkspaceStore
+    let year: Int
+    func remainingMu(platformId: String) throws -> Double? {
+        try store.quotaStatus(QuotaAccountKey(kind: .platform, ref: platformId, year: year))?.balanceMu
     }
 }

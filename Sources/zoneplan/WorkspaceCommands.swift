@@ -147,7 +147,7 @@ struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "The decision ledger: list, show, export and replay recorded decisions.",
-        subcommands: [List.self, Show.self, Export.self, Replay.self])
+        subcommands: [List.self, Show.self, Export.self, Replay.self, Verify.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List recorded decisions.")
@@ -359,5 +359,26 @@ extension JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return e
+    }
+}
+
+extension LedgerCommand {
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the workspace: database integrity, every quota draw tied to a recorded decision, no balance below zero.",
+            discussion: "Exit 0 when everything holds, 1 otherwise.")
+        @OptionGroup var data: GeoDataOptions
+        func run() throws {
+            let ws = data.workspace()
+            do {
+                let problems = try ws.verify()
+                if problems.isEmpty {
+                    writeOut("ok: integrity check passed, \(try ws.store.decisions(limit: nil).count) decisions, quota entries consistent\n")
+                } else {
+                    for p in problems { writeOut("problem: \(p)\n") }
+                    throw ExitCode(Exit.notApproved)
+                }
+            } catch let e as ExitCode { throw e } catch { failWith(error) }
+        }
     }
 }

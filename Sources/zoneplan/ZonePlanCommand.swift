@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ZoneGeometry
 import ZonePlan
+import ZonePostGIS
 import ZoneStore
 import ZoneVetting
 
@@ -27,8 +28,14 @@ struct ZonePlanCommand: ParsableCommand {
         4 internal error (GEOS/PROJ/SQLite), 5 not found, 6 conflict (e.g. workspace already \
         initialised), 64 bad command-line usage.
         """,
-        subcommands: [LayersCommand.self, ShowCommand.self, CheckCommand.self, DecideCommand.self, InitCommand.self, ImportCommand.self, LedgerCommand.self, QuotaCommand.self, WhereCommand.self, QueryCommand.self, SuggestCommand.self, StatsCommand.self, ExportCommand.self]
+        subcommands: [LayersCommand.self, ShowCommand.self, CheckCommand.self, DecideCommand.self, InitCommand.self, ImportCommand.self, LedgerCommand.self, QuotaCommand.self, WhereCommand.self, QueryCommand.self, SuggestCommand.self, StatsCommand.self, ExportCommand.self, ServeCommand.self]
     )
+
+    /// Links the PostGIS backend in, so `--db postgres://…` and `$ZONEPLAN_DB` work, then runs.
+    static func main() {
+        ZonePostGIS.register()
+        Self.main(nil)
+    }
 }
 
 /// Where the plan data comes from; shared by every command that reads layers: a workspace

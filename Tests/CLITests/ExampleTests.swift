@@ -121,11 +121,8 @@ struct ExampleTests {
         let result = try JSON.parse(CLI.check(["--format", "json", CLI.example("jiaxipera-compressor")]).stdout)
         let cites = findings(result).flatMap { $0["citation"]?.array ?? [] }.compactMap(\.string)
         #expect(!cites.isEmpty)
-        // Known bug (reported): seedRefs() in LayoutFitRule.swift matches "256:6…" inside "sha256:…".
-        withKnownIssue("seedRefs picks up 'sha256:<hex>' as a seed citation") {
-            #expect(cites.allSatisfy { $0.hasPrefix("000:") || $0.hasPrefix("001:") || $0.hasPrefix("002:") || $0.hasPrefix("003:") || $0.hasPrefix("004:") },
-                    "\(cites)")
-        }
+        #expect(cites.allSatisfy { $0.hasPrefix("000:") || $0.hasPrefix("001:") || $0.hasPrefix("002:") || $0.hasPrefix("003:") || $0.hasPrefix("004:") },
+                "\(cites)")
     }
 
     @Test("text output shows the verdict in English and Chinese")

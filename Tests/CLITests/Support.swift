@@ -72,6 +72,9 @@ enum CLI {
         p.currentDirectoryURL = repoRoot
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "ZONEPLAN_GEODATA")
+        // Never pick up a workspace of the machine's user: tests name theirs with --db.
+        env.removeValue(forKey: "ZONEPLAN_DB")
+        env["XDG_DATA_HOME"] = tmp.path
         p.environment = env
         try p.run()
         p.waitUntilExit()

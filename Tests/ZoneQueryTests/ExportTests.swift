@@ -62,19 +62,19 @@ struct ExportTests {
             let f = try GeoJSON.parseFeatures(Data(r))
             #expect(f.count == 1)
         }
-        #expect(String(decoding: records[1].prefix(18), as: UTF8.self) == "{\"type\":\"Feature\"")
+        #expect(String(decoding: records[1].prefix(17), as: UTF8.self) == "{\"type\":\"Feature\"")
         #expect(ExportFormat.geojsonseq.mediaType == "application/geo+json-seq")
         #expect(ExportFormat.guess(fromPath: "x.geojsons") == .geojsonseq)
         #expect(ExportFormat.guess(fromPath: "x.geojson") == .geojson)
     }
 
-    @Test("baobu is in the enum but refused with a clear one-line error")
-    func baobu() {
-        #expect(ExportFormat.allCases.contains(.baobu))
-        do { _ = try GeoJSONWriter.data([], format: .baobu); Issue.record("baobu accepted") } catch let e as QueryError {
-            #expect(e.description.contains("not yet available"))
-            #expect(e.exitCode == 2)
-        } catch { Issue.record("\(error)") }
+    @Test("baobu writes the layer as 报部 TXT parcels that read back")
+    func baobu() throws {
+        let features = try LayerExport.features(plan: Fixture.plan, layers: ["platforms"], progress: nil)
+        let txt = try GeoJSONWriter.data(features, format: .baobu)
+        let file = try BaobuTXT.read(txt, fileName: "platforms.txt")
+        #expect(file.parcels.count == features.count)
+        #expect(ExportFormat.baobu.mediaType == "text/plain")
     }
 
     @Test("results: verdict and findings flattened into properties (Report.geojson); bad applications listed")

@@ -381,7 +381,7 @@ struct BaobuReader {
         }
         if let p = prefixed {
             if p.prefixed != hasPrefix {
-                throw error(l.number, "Y", "Y=\(f[3]) is \(hasPrefix ? "" : "not ")zone-prefixed but Y at line \(p.line) is \(p.prefixed ? "" : "not "); one file must use one convention")
+                throw error(l.number, "Y", "Y=\(f[3]) \(hasPrefix ? "has a" : "has no") zone prefix but Y at line \(p.line) \(p.prefixed ? "has one" : "does not"); one file must use one convention")
             }
         } else {
             prefixed = (hasPrefix, l.number)

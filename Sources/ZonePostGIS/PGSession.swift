@@ -1,0 +1,146 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A value bound to or read from a query.
+public enum PGValue: Sendable, Equatable {
+    case null
+    case int(Int64)
+    case double(Double)
+    case text(String)
+    case bytes([UInt8])
+    case bool(Bool)
+
+    public var int: Int64? {
+        switch self {
+        case .int(let i): return i
+        case .double(let d): return Int64(exactly: d)
+        case .bool(let b): return b ? 1 : 0
+        default: return nil
+        }
+    }
+    public var double: Double? {
+        switch self {
+        case .double(let d): return d
+        case .int(let i): return Double(i)
+        default: return nil
+        }
+    }
+    public var text: String? { if case .text(let s) = self { return s }; return nil }
+    public var bytes: [UInt8]? { if case .bytes(let b) = self { return b }; return nil }
+    public var bool: Bool? {
+        switch self {
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        default: return nil
+        }
+    }
+}
+
+/// One connection used synchronously: a `PostgresConnection` on its own one-thread event-loop
+/// group, each query awaited from the caller's thread (never an event-loop thread). Not for
+/// several threads at once. Queries are never logged (they may carry applicants' data); the
+/// password is only handed to the driver.
+public final class PGSession {
+    private let group: MultiThreadedEventLoopGroup
+    private var connection: PostgresConnection?
+    private let logger: Logger
+    public let url: PostgresURL
+
+    public init(_ url: PostgresURL) throws {
+        self.url = url
+        logger = Logger(label: "zoneplan.postgis", factory: { _ in SwiftLogNoOpLogHandler() })
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            let config = try url.configuration()
+            connection = try PostgresConnection.connect(on: group.next(), configuration: config, id: 1, logger: logger).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw PostGISError("cannot connect to \(url): \(Self.reason(error))", sqlState: Self.sqlState(error))
+        }
+    }
+
+    deinit { close() }
+
+    /// Closes the connection and stops the event loop. Idempotent.
+    public func close() {
+        if let c = connection {
+            connection = nil
+            try? c.close().wait()
+            try? group.syncShutdownGracefully()
+        }
+    }
+
+    /// Runs one statement with `$1…` parameters; returns the rows.
+    @discardableResult
+    public func query(_ sql: String, _ params: [PGValue] = []) throws -> [[PGValue]] {
+        guard let connection else { throw PostGISError("the connection to \(url) is closed") }
+        var binds = PostgresBindings(capacity: params.count)
+        for p in params {
+            switch p {
+            case .null: binds.appendNull()
+            case .int(let i): binds.append(i)
+            case .double(let d): binds.append(d)
+            case .text(let s): binds.append(s)
+            case .bool(let b): binds.append(b)
+            case .bytes(let b):
+                var buf = ByteBufferAllocator().buffer(capacity: b.count)
+                buf.writeBytes(b)
+                binds.append(buf)
+            }
+        }
+        let result: PostgresQueryResult
+        do {
+            result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+        } catch {
+            throw PostGISError(Self.reason(error) + " — in: " + Self.shorten(sql), sqlState: Self.sqlState(error))
+        }
+        return try result.map { row in try row.map(Self.value) }
+    }
+
+    /// The first column of the first row (`.null` when there is none).
+    public func scalar(_ sql: String, _ params: [PGValue] = []) throws -> PGValue {
+        try query(sql, params).first?.first ?? .null
+    }
+
+    static func value(_ cell: PostgresCell) throws -> PGValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8, .oid: return .int(try cell.decode(Int64.self))
+        case .float4, .float8: return .double(try cell.decode(Double.self))
+        case .numeric: return .double(Double(try cell.decode(String.self)) ?? .nan)
+        case .bool: return .bool(try cell.decode(Bool.self))
+        case .bytea:
+            var b = try cell.decode(ByteBuffer.self)
+            return .bytes(b.readBytes(length: b.readableBytes) ?? [])
+        default:
+            if let s = try? cell.decode(String.self) { return .text(s) }
+            var b = cell.bytes!
+            return .bytes(b.readBytes(length: b.readableBytes) ?? [])
+        }
+    }
+
+    static func sqlState(_ error: Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    /// A readable reason. PSQLError's own description is deliberately generic; the server's
+    /// message and the connection failure are what a user needs (neither carries the password).
+    static func reason(_ error: Error) -> String {
+        if let e = error as? PostGISError { return e.message }
+        guard let e = error as? PSQLError else { return "\(error)" }
+        if let info = e.serverInfo, let message = info[.message] {
+            var s = message
+            if let detail = info[.detail] { s += " (\(detail))" }
+            if let hint = info[.hint] { s += " hint: \(hint)" }
+            return s
+        }
+        if let u = e.underlying { return "\(e.code.description): \(u)" }
+        return e.code.description
+    }
+
+    static func shorten(_ sql: String) -> String {
+        let one = sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        return one.count > 120 ? String(one.prefix(120)) + "…" : one
+    }
+}

@@ -1,0 +1,359 @@
+import Foundation
+import Hummingbird
+import Logging
+import ZoneGeometry
+import ZonePlan
+import ZoneQuery
+import ZoneStore
+import ZoneVetting
+
+/// Builds the HTTP application (Hummingbird-examples style): `zoneplan serve` calls this and runs
+/// the result; the tests call it and use HummingbirdTesting's `.router` and `.live` clients.
+public func buildApplication(_ config: ServerConfiguration) throws -> some ApplicationProtocol {
+    var logger = Logger(label: "zoneplan.serve")
+    logger.logLevel = config.logLevel
+    let router = try buildRouter(config)
+    return Hummingbird.Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "zoneplan"),
+        logger: logger)
+}
+
+/// Runs the server until SIGINT/SIGTERM (graceful shutdown).
+public func serve(_ config: ServerConfiguration) async throws {
+    let app = try buildApplication(config)
+    try await app.runService()
+}
+
+/// Shared, read-only state of a running server.
+final class ServerState: Sendable {
+    let config: ServerConfiguration
+    let pool: EnginePool
+    let workspace: WorkspaceGate?
+    let tokens: TokenCheck
+    let ogc: OGCFeatures
+    init(_ config: ServerConfiguration) {
+        self.config = config
+        pool = EnginePool(plan: config.plan, capacity: config.engineCount)
+        workspace = config.workspace.map { WorkspaceGate(location: $0) }
+        tokens = TokenCheck(token: config.token.map { Array($0.utf8) })
+        ogc = OGCFeatures(plan: config.plan, hasDecisions: config.workspace != nil)
+    }
+
+    func requireWorkspace() throws -> WorkspaceGate {
+        guard let workspace else {
+            throw APIError(.notFound, "no workspace is configured on this server (start it with --db PATH or $ZONEPLAN_DB)")
+        }
+        return workspace
+    }
+}
+
+func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestContext> {
+    let state = ServerState(config)
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: LogRequestMiddleware(.info, includeHeaders: .none))
+    router.add(middleware: ErrorMiddleware(maxBody: config.maxBodyBytes))
+
+    // MARK: OGC API – Features
+    router.get("/") { request, _ in state.ogc.landing(base: baseURL(request, config)) }
+    router.get("/conformance") { _, _ in state.ogc.conformance() }
+    router.get("/api") { request, _ in state.ogc.openAPI(base: baseURL(request, config)) }
+    router.get("/collections") { request, _ in
+        try await state.ogc.collections(base: baseURL(request, config), decisionsExtent: decisionsExtent(state))
+    }
+    router.get("/collections/:id") { request, context in
+        let id = try context.parameters.require("id")
+        return try await state.ogc.collection(id: id, base: baseURL(request, config), decisionsExtent: decisionsExtent(state))
+    }
+    router.get("/collections/:id/items") { request, context in
+        let id = try context.parameters.require("id")
+        let features = try await collectionFeatures(id, state)
+        return try state.ogc.items(collection: id, features: features, request: request, base: baseURL(request, config))
+    }
+    router.get("/collections/:id/items/:fid") { request, context in
+        let id = try context.parameters.require("id"), fid = try context.parameters.require("fid")
+        let features = try await collectionFeatures(id, state)
+        return try state.ogc.item(collection: id, featureId: fid, features: features, base: baseURL(request, config))
+    }
+
+    // MARK: vetting
+    router.post("/vet") { request, context in
+        var request = request
+        let body = try await request.collectBody(upTo: config.maxBodyBytes)
+        let format = request.uri.queryParameters.get("format") ?? "json"
+        guard ["json", "geojson"].contains(format) else { throw APIError(.badRequest, "format: expected json or geojson, got '\(format)'") }
+        let pairs = try await state.pool.with { w -> [(ZoneVetting.Application, VettingResult)] in
+            let apps = try readApplications(Data(buffer: body), request: request, worker: w)
+            return try apps.map { ($0, try w.vetting.vet($0)) }
+        }
+        for (_, r) in pairs {
+            context.logger.info("vetted", metadata: ["application": "\(r.name)", "verdict": "\(r.verdict.rawValue)"])
+        }
+        if format == "geojson" { return jsonResponse(try Report.geojson(pairs), type: "application/geo+json") }
+        return jsonResponse(try Report.json(pairs.map(\.1)) + Data("\n".utf8))
+    }
+    router.get("/where") { request, _ in
+        let q = request.uri.queryParameters
+        guard let lonText = q.get("lon"), let latText = q.get("lat") else {
+            throw APIError(.badRequest, "give lon and lat (WGS 84), e.g. /where?lon=120.75&lat=30.75")
+        }
+        let crs = try InputCRS.parse(q.get("crs") ?? "EPSG:4326")
+        let x = try CoordinateInput.number(lonText, name: "lon"), y = try CoordinateInput.number(latText, name: "lat")
+        let point = try CoordinateInput.lonLat(x: x, y: y, crs: crs)
+        let report = try await state.pool.with { w in try w.query().place(point, input: [x, y], crs: crs) }
+        return jsonResponse(Data(try QueryText.json(report).utf8))
+    }
+    router.post("/report") { request, _ in
+        var request = request
+        let body = try await request.collectBody(upTo: config.maxBodyBytes)
+        let html = try await state.pool.with { w -> String in
+            let apps = try readApplications(Data(buffer: body), request: request, worker: w)
+            guard apps.count == 1, let app = apps.first else {
+                throw APIError(.badRequest, "a report is for one application; the request holds \(apps.count)")
+            }
+            let result = try w.vetting.vet(app)
+            return try DecisionReport.html(result: result, site: app.site, worker: w, decision: nil)
+        }
+        return htmlResponse(html)
+    }
+
+    // MARK: workspace: decisions and quotas
+    router.post("/decisions") { request, context in
+        try state.tokens.authorize(request.headers[.authorization])
+        let gate = try state.requireWorkspace()
+        var request = request
+        let body = Data(buffer: try await request.collectBody(upTo: config.maxBodyBytes))
+        let q = request.uri.queryParameters
+        let official = q.get("official") ?? "api"
+        let note = q.get("note")
+        let supersedes = try q.get("supersedes").map { s -> Int64 in
+            guard let v = Int64(s) else { throw APIError(.badRequest, "supersedes: expected a decision id, got '\(s)'") }
+            return v
+        }
+        let year = try q.get("year").map { s -> Int in
+            guard let v = Int(s), (2000...2100).contains(v) else { throw APIError(.badRequest, "year: '\(s)' is not a plausible year") }
+            return v
+        }
+        let dryRun = ["1", "true", "yes"].contains(q.get("dry_run") ?? "")
+        // Parse with a pooled engine, record with the workspace's own plan (Workspace.record).
+        let apps = try await state.pool.with { w in try readApplications(body, request: request, worker: w) }
+        var out: [JSONValue] = []
+        for app in apps {
+            let input = GeoJSON.encode(feature: Feature(id: nil, geometry: app.site, properties: app.properties, bbox: nil))
+            let recorded = try await gate.run { ws in
+                try ws.record(application: app, input: input, official: official, note: note, supersedes: supersedes,
+                              year: year, dryRun: dryRun)
+            }
+            context.logger.notice("decision recorded", metadata: [
+                "decision": "\(recorded.record.id.map(String.init) ?? "dry-run")", "verdict": "\(recorded.record.verdict.rawValue)",
+                "official": "\(official)"])
+            out.append(try decisionSummary(recorded))
+        }
+        let value: JSONValue = out.count == 1 ? out[0] : .array(out)
+        return jsonResponse(Data((value.serialized() + "\n").utf8), status: dryRun ? .ok : .created)
+    }
+    router.get("/decisions") { _, _ in
+        let gate = try state.requireWorkspace()
+        let list = try await gate.run { ws in try ws.store.decisions(limit: nil) }
+        let rows: [JSONValue] = list.map { d in
+            .object(["id": d.id.map { .number(Double($0)) } ?? .null, "name": .string(d.name), "industry": .string(d.industry),
+                     "verdict": .string(d.verdict.rawValue), "area_mu": .number(d.areaMu), "recorded_at": .string(d.recordedAt),
+                     "official": .string(d.official), "rule_pack_version": .string(d.rulePackVersion),
+                     "report": .string("/decisions/\(d.id ?? 0)/report")])
+        }
+        return jsonResponse(Data((JSONValue.array(rows).serialized() + "\n").utf8))
+    }
+    router.get("/decisions/:id") { _, context in
+        let d = try await decision(context, state)
+        return jsonResponse(try encodeJSON(d))
+    }
+    router.get("/decisions/:id/report") { _, context in
+        let d = try await decision(context, state)
+        let html = try await state.pool.with { w in try DecisionReport.html(result: d.result, site: d.site, worker: w, decision: d) }
+        return htmlResponse(html)
+    }
+    router.get("/quotas") { request, _ in
+        let gate = try state.requireWorkspace()
+        let year = try request.uri.queryParameters.get("year").map { s -> Int in
+            guard let v = Int(s) else { throw APIError(.badRequest, "year: expected a year, got '\(s)'") }
+            return v
+        }
+        let statuses = try await gate.run { ws in try ws.store.quotaStatuses(year: year) }
+        let rows: [JSONValue] = statuses.map { s in
+            .object(["account": .string(s.account.description), "kind": .string(s.account.kind.rawValue), "ref": .string(s.account.ref),
+                     "year": .number(Double(s.account.year)), "name": s.name.map(JSONValue.string) ?? .null,
+                     "allocated_mu": .number(s.allocatedMu), "drawn_mu": .number(s.drawnMu), "returned_mu": .number(s.returnedMu),
+                     "balance_mu": .number(s.balanceMu)])
+        }
+        return jsonResponse(Data((JSONValue.array(rows).serialized() + "\n").utf8))
+    }
+    router.post("/quotas") { request, context in
+        try state.tokens.authorize(request.headers[.authorization])
+        let gate = try state.requireWorkspace()
+        var request = request
+        let body = Data(buffer: try await request.collectBody(upTo: config.maxBodyBytes))
+        let v: JSONValue
+        do { v = try JSONValue.parse(body) } catch { throw APIError(.badRequest, "quota: \(error)") }
+        guard let kindText = v["kind"]?.stringValue, let kind = QuotaAccountKey.Kind(rawValue: kindText) else {
+            throw APIError(.badRequest, "quota: kind: expected \"county\" or \"platform\"")
+        }
+        guard let ref = v["ref"]?.stringValue, !ref.isEmpty else { throw APIError(.badRequest, "quota: ref: expected an adcode or platform id") }
+        guard let year = v["year"]?.intValue, (2000...2100).contains(year) else { throw APIError(.badRequest, "quota: year: expected a year") }
+        guard let mu = v["mu"]?.doubleValue else { throw APIError(.badRequest, "quota: mu: expected the year's allocation in 亩") }
+        let official = v["official"]?.stringValue ?? "api"
+        let key = QuotaAccountKey(kind: kind, ref: ref, year: year)
+        let entry = try await gate.run { ws in
+            try ws.setQuota(key, mu: mu, name: v["name"]?.stringValue, official: official, note: v["note"]?.stringValue)
+        }
+        context.logger.notice("quota set", metadata: ["account": "\(key)", "mu": "\(mu)", "official": "\(official)"])
+        return jsonResponse(try encodeJSON(entry), status: .created)
+    }
+
+    // MARK: map page and its files
+    router.get("/map") { _, _ in htmlResponse(MapPage.html(config: config)) }
+    router.get("/leaflet/**") { _, context in
+        let parts = context.parameters.getCatchAll()
+        return try staticFile(directory: config.leafletDirectory, parts: parts.map(String.init))
+    }
+    router.get("/examples") { _, _ in
+        guard let dir = config.examplesDirectory else { return jsonResponse(Data("[]\n".utf8)) }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
+            .filter { $0.hasSuffix(".geojson") }.sorted().map { JSONValue.string(String($0.dropLast(8))) }
+        return jsonResponse(Data((JSONValue.array(names).serialized() + "\n").utf8))
+    }
+    router.get("/examples/:name") { _, context in
+        guard let dir = config.examplesDirectory else { throw APIError(.notFound, "no examples folder is configured") }
+        var name = try context.parameters.require("name")
+        if !name.hasSuffix(".geojson") { name += ".geojson" }
+        return try staticFile(directory: dir.path, parts: [name])
+    }
+    router.get("/health") { _, _ in
+        let s = await state.pool.stats
+        let o: JSONValue = .object(["status": .string("ok"), "engines": .number(Double(s.created)), "engines_free": .number(Double(s.free)),
+                                    "geodata_version": .string(config.plan.geodataVersion),
+                                    "rule_pack_version": .string(config.plan.rulePack.version)])
+        return jsonResponse(Data((o.serialized() + "\n").utf8))
+    }
+    return router
+}
+
+// MARK: - helpers
+
+func baseURL(_ request: Request, _ config: ServerConfiguration) -> String {
+    let host = request.head.authority ?? request.headers[.host] ?? "\(config.host):\(config.port)"
+    return "http://\(host)"
+}
+
+func jsonResponse(_ data: Data, status: HTTPResponse.Status = .ok, type: String = "application/json") -> Response {
+    Response(status: status, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+func htmlResponse(_ html: String) -> Response {
+    Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+}
+
+func encodeJSON<T: Encodable>(_ v: T) throws -> Data {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try enc.encode(v) + Data("\n".utf8)
+}
+
+/// A file under `directory`; names are checked so a request can never leave the folder.
+func staticFile(directory: String, parts: [String]) throws -> Response {
+    guard !parts.isEmpty, parts.allSatisfy({ p in
+        !p.isEmpty && p != "." && p != ".." && p.range(of: #"^[A-Za-z0-9._\-]+$"#, options: .regularExpression) != nil
+    }) else { throw APIError(.notFound, "no such file") }
+    let path = ([directory] + parts).joined(separator: "/")
+    guard let data = FileManager.default.contents(atPath: path) else { throw APIError(.notFound, "no such file: \(parts.joined(separator: "/"))") }
+    let ext = (path as NSString).pathExtension.lowercased()
+    let types = ["js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8", "png": "image/png", "svg": "image/svg+xml",
+                 "geojson": "application/geo+json", "json": "application/json", "map": "application/json"]
+    var r = jsonResponse(data, type: types[ext] ?? "application/octet-stream")
+    r.headers[.cacheControl] = "max-age=3600"
+    return r
+}
+
+func decisionsExtent(_ state: ServerState) async throws -> Envelope? {
+    guard let gate = state.workspace else { return nil }
+    let sites = try await gate.run { ws in try ws.store.decisions(limit: nil).map(\.site) }
+    return sites.compactMap(\.envelope).reduce(nil) { (a: Envelope?, e) in a.map { $0.union(e) } ?? e }
+}
+
+/// The features of a collection: a plan layer, or the workspace's decisions.
+func collectionFeatures(_ id: String, _ state: ServerState) async throws -> [Feature] {
+    if id == "decisions" {
+        let gate = try state.requireWorkspace()
+        let list = try await gate.run { ws in try ws.store.decisions(limit: nil) }
+        return list.sorted { ($0.id ?? 0) < ($1.id ?? 0) }.map(decisionFeature)
+    }
+    guard let layer = state.config.plan.layer(named: id) else {
+        throw APIError(.notFound, "no collection '\(id)' (collections: \(state.ogc.collectionIds.joined(separator: ", ")))")
+    }
+    return layer.features.map { Feature(id: .string($0.id), geometry: $0.geometry, properties: $0.properties, bbox: nil) }
+}
+
+func decisionFeature(_ d: DecisionRecord) -> Feature {
+    var p: [String: JSONValue] = [
+        "decision_id": .number(Double(d.id ?? 0)), "name": .string(d.name), "industry": .string(d.industry),
+        "verdict": .string(d.verdict.rawValue), "verdict_zh": .string(d.verdict.chinese), "area_mu": .number(d.areaMu),
+        "recorded_at": .string(d.recordedAt), "official": .string(d.official), "rule_pack_version": .string(d.rulePackVersion),
+        "fail_rules": .string(d.result.rules(with: .fail).joined(separator: ",")),
+        "warn_rules": .string(d.result.rules(with: .warn).joined(separator: ",")),
+        "quota_year": .number(Double(d.quotaYear)),
+    ]
+    if let n = d.note { p["note"] = .string(n) }
+    if let s = d.supersedes { p["supersedes"] = .number(Double(s)) }
+    return Feature(id: .number(Double(d.id ?? 0)), geometry: d.site, properties: p, bbox: nil)
+}
+
+func decision(_ context: BasicRequestContext, _ state: ServerState) async throws -> DecisionRecord {
+    let idText = try context.parameters.require("id")
+    guard let id = Int64(idText) else { throw APIError(.badRequest, "decision id: expected a number, got '\(idText)'") }
+    let gate = try state.requireWorkspace()
+    guard let d = try await gate.run({ ws in try ws.store.decision(id: id) }) else { throw APIError(.notFound, "no decision \(id)") }
+    return d
+}
+
+func decisionSummary(_ r: Workspace.Recorded) throws -> JSONValue {
+    let result = try JSONValue.parse(try Report.json([r.record.result]))
+    let draws = try JSONValue.parse(try encodeJSON(r.draws))
+    return .object(["id": r.record.id.map { .number(Double($0)) } ?? .null, "dry_run": .bool(r.dryRun),
+                    "verdict": .string(r.record.verdict.rawValue), "recorded_at": .string(r.record.recordedAt),
+                    "official": .string(r.record.official), "quota_entries": draws, "result": result,
+                    "report": r.record.id.map { .string("/decisions/\($0)/report") } ?? .null])
+}
+
+/// The applications in a request body: GeoJSON (Feature or FeatureCollection), or a 报部 TXT
+/// (`Content-Type: text/plain`) with the project's attributes as query parameters.
+func readApplications(_ body: Data, request: Request, worker: Worker) throws -> [ZoneVetting.Application] {
+    let plan = worker.plan
+    guard !body.isEmpty else { throw APIError(.badRequest, "request: the body is empty (send a GeoJSON Feature or a 报部 TXT)") }
+    let type = (request.headers[.contentType] ?? "").lowercased()
+    if type.hasPrefix("text/plain") || request.uri.queryParameters.get("input") == "txt" {
+        let file = try BaobuTXT.read(body, fileName: "request.txt")
+        let t = try CoordinateTransformer(from: .gaussKruger120, to: .wgs84)
+        let q = request.uri.queryParameters
+        var apps: [ZoneVetting.Application] = []
+        for (i, parcel) in file.parcels.enumerated() {
+            var props: [String: JSONValue] = ["parcel_number": .string(parcel.number)]
+            if let name = q.get("name") ?? (parcel.name.isEmpty ? nil : parcel.name) {
+                props["name"] = .string(file.parcels.count > 1 && q.get("name") != nil ? "\(name) \(parcel.number)" : name)
+            }
+            if let ind = q.get("industry") { props["industry"] = .string(ind) }
+            for (key, _) in ZoneVetting.Application.amountFields {
+                guard let s = q.get(key), !s.isEmpty else { continue }
+                props[key] = Double(s).map(JSONValue.number) ?? .string(s)
+            }
+            for extra in ["firm", "project", "note"] { if let s = q.get(extra) { props[extra] = .string(s) } }
+            let feature = Feature(id: nil, geometry: try t.transform(parcel.geometryGK), properties: props, bbox: nil)
+            let label = file.parcels.count > 1 ? "request.txt parcel \(i + 1)" : "request.txt"
+            apps.append(try ZoneVetting.Application.parse(feature, label: label, catalog: plan.industries, engine: worker.engine))
+        }
+        guard !apps.isEmpty else { throw APIError(.badRequest, "request.txt: no parcel in the file") }
+        return apps
+    }
+    let entries = try ApplicationFile.read(body, fileLabel: "request", catalog: plan.industries, engine: worker.engine)
+    let errors = entries.compactMap { e -> String? in if case .failure(let x) = e { return x.description }; return nil }
+    if let first = errors.first { throw APIError(.badRequest, first, errors: errors.count > 1 ? errors : []) }
+    return entries.compactMap { try? $0.get() }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import Testing
+
+/// A workspace in a temporary folder for command-line tests.
+final class CLIWorkspace {
+    let dir: URL
+    var db: String { dir.appendingPathComponent("ws.sqlite").path }
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("zp-cli-ws-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let r = try CLI.run(["init", "--db", db, "--geodata", CLI.geodata.path, "--official", "测试员", "--quiet"])
+        precondition(r.status == 0, "init failed: \(r.err)")
+    }
+    deinit { try? FileManager.default.removeItem(at: dir) }
+
+    func run(_ args: [String]) throws -> CLI.Result {
+        try CLI.run(args + ["--db", db, "--quiet", ])
+    }
+
+    func file(_ name: String, _ data: Data) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try data.write(to: url)
+        return url.path
+    }
+}
+
+/// The example application's site area in 亩, as the CLI computes it.
+func areaMu(_ example: String) throws -> Double {
+    let r = try CLI.check(["--format", "json", CLI.example(example)])
+    return try JSON.parse(r.stdout)["area_mu"]?.number ?? .nan
+}
+
+@Suite("workspace: init, import, ledger, quotas", .serialized)
+struct WorkspaceCommandTests {
+    @Test("init reports the layers; layers then come from the workspace and say so")
+    func initAndLayers() throws {
+        let ws = try CLIWorkspace()
+        let r = try CLI.run(["layers", "--db", ws.db])
+        #expect(r.status == 0)
+        #expect(r.err.contains("using SpatiaLite workspace"))
+        #expect(r.out.contains("function_zones"))
+        let again = try CLI.run(["init", "--db", ws.db, "--geodata", CLI.geodata.path, "--quiet"])
+        #expect(again.status == 6, "second init: \(again.err)")
+    }
+
+    @Test("importing an official functional-zone layer changes a verdict; replay reports it")
+    func importChangesVerdict() throws {
+        let ws = try CLIWorkspace()
+        #expect(try ws.run(["quota", "set", "county:330402", "2026", "1000"]).status == 0)
+        let first = try ws.run(["decide", CLI.example("jiaxipera-compressor"), "--year", "2026", "--note", "首次"])
+        #expect(first.status == 0, "\(first.err)")
+        #expect(first.err.contains("recorded as decision 1: approve"))
+
+        // The bureau's official map: the site's surroundings are a protected water source.
+        let site = try JSON.parse(Data(contentsOf: URL(fileURLWithPath: CLI.example("jiaxipera-compressor"))))
+        let ring = site["geometry"]?["coordinates"]?.array?.first?.array ?? []
+        let xs = ring.compactMap { $0.array?.first?.number }, ys = ring.compactMap { $0.array?.last?.number }
+        let (w, s, e, n) = (xs.min()! - 0.01, ys.min()! - 0.01, xs.max()! + 0.01, ys.max()! + 0.01)
+        let official = """
+        {"type": "FeatureCollection", "features": [
+          {"type": "Feature", "properties": {"BH": "JX-001", "MC": "官方禁止开发区", "LX": "禁止开发区"},
+           "geometry": {"type": "Polygon", "coordinates": [[[\(w), \(s)], [\(e), \(s)], [\(e), \(n)], [\(w), \(n)], [\(w), \(s)]]]}}]}
+        """
+        let path = try ws.file("official_fz.geojson", Data(official.utf8))
+        let imp = try ws.run(["import", "function_zones", path, "--id-field", "BH", "--name-field", "MC", "--category-field", "LX", "--accuracy", "2"])
+        #expect(imp.status == 0, "\(imp.err)")
+        #expect(imp.out.contains("previous versions kept in history: v1"))
+
+        let check = try ws.run(["check", "--format", "json", CLI.example("jiaxipera-compressor")])
+        let result = try JSON.parse(check.stdout)
+        #expect(result["verdict"]?.string == "reject")
+        let fz = (result["findings"]?.array ?? []).first { $0["rule"]?.string == "function-zone" && $0["check"]?.string == "prohibited" }
+        #expect(fz?["zones"]?.array?.first?["id"]?.string == "function_zones-JX-001")
+
+        let replay = try ws.run(["ledger", "replay", "1"])
+        #expect(replay.status == 0, "\(replay.err)")
+        #expect(replay.out.contains("REPRODUCED"))
+        #expect(replay.out.contains("verdict: approve → reject"))
+        #expect(replay.out.contains("layer function_zones"))
+    }
+
+    @Test("a shapefile imports through SpatiaLite with its .prj CRS")
+    func shapefileImport() throws {
+        let ws = try CLIWorkspace()
+        let gj = try ws.file("parks.geojson", Data("""
+        {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "批准园区", "code": "P1"},
+         "geometry": {"type": "Polygon", "coordinates": [[[120.70, 30.70], [120.72, 30.70], [120.72, 30.72], [120.70, 30.72], [120.70, 30.70]]]}}]}
+        """.utf8))
+        let shp = ws.dir.appendingPathComponent("parks.shp").path
+        // The bureau's files are usually in CGCS2000 GK CM 120E.
+        let conv = try CLI.runTool("ogr2ogr", ["-f", "ESRI Shapefile", "-t_srs", "EPSG:4549", "-lco", "ENCODING=UTF-8", shp, gj])
+        #expect(conv.status == 0, "ogr2ogr: \(conv.err)")
+        let imp = try ws.run(["import", "approved_parks", shp, "--kind", "platform", "--tier", "official", "--id-field", "code"])
+        #expect(imp.status == 0, "\(imp.err)")
+        let show = try ws.run(["show", "approved_parks-P1"])
+        #expect(show.status == 0, "\(show.err)")
+        #expect(show.out.contains("批准园区"))
+        // 0.02° × 0.02° near 30.71N: about 1.91 km × 2.22 km ≈ 6,370 亩 (reprojected back from EPSG:4549).
+        #expect(show.out.contains("official import"))
+    }
+
+    @Test("a bad import is refused whole and changes nothing")
+    func badImport() throws {
+        let ws = try CLIWorkspace()
+        let before = try ws.run(["layers"]).out
+        let bad = try ws.file("bad.geojson", Data("""
+        {"type": "FeatureCollection", "features": [
+         {"type": "Feature", "properties": {"name": "好", "category": "key"}, "geometry": {"type": "Polygon", "coordinates": [[[120.70, 30.70], [120.72, 30.70], [120.72, 30.72], [120.70, 30.70]]]}},
+         {"type": "Feature", "properties": {"name": "坏", "category": "key"}, "geometry": {"type": "Polygon", "coordinates": [[[120.70, 30.70], [120.72, 30.72], [120.72, 30.70], [120.70, 30.72], [120.70, 30.70]]]}}]}
+        """.utf8))
+        let r = try ws.run(["import", "function_zones", bad])
+        #expect(r.status == 2)
+        #expect(r.errLines.count == 1, "\(r.errLines)")
+        #expect(r.err.contains("function_zones-2") && r.err.contains("Self-intersection"), "\(r.err)")
+        let empty = try ws.run(["import", "function_zones", try ws.file("empty.geojson", Data())])
+        #expect(empty.status == 2 && empty.err.contains("empty"))
+        let projected = try ws.file("gk.geojson", Data("""
+        {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "x", "category": "key"}, "geometry": {"type": "Polygon", "coordinates": [[[512000, 3400000], [513000, 3400000], [513000, 3401000], [512000, 3400000]]]}}]}
+        """.utf8))
+        let crs = try ws.run(["import", "function_zones", projected])
+        #expect(crs.status == 2 && crs.err.contains("wrong CRS"), "\(crs.err)")
+        #expect(try ws.run(["layers"]).out == before)
+    }
+
+    @Test("two zoneplan processes racing for the last of a quota: exactly one draws it")
+    func racingRecorders() throws {
+        let ws = try CLIWorkspace()
+        let area = try areaMu("jiaxipera-compressor")
+        #expect(try ws.run(["quota", "set", "county:330402", "2026", String(area * 1.5)]).status == 0)
+        let n = 4
+        var procs: [(Process, URL)] = []
+        for i in 0..<n {
+            let errURL = ws.dir.appendingPathComponent("err\(i)")
+            FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            let p = Process()
+            p.executableURL = CLI.binary
+            p.arguments = ["decide", CLI.example("jiaxipera-compressor"), "--year", "2026", "--db", ws.db, "--quiet", "--official", "官员\(i)"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = try FileHandle(forWritingTo: errURL)
+            procs.append((p, errURL))
+        }
+        for (p, _) in procs { try p.run() }
+        for (p, _) in procs { p.waitUntilExit() }
+        let errs = try procs.map { try String(contentsOf: $0.1, encoding: .utf8) }
+        #expect(errs.filter { $0.contains(": approve;") }.count == 1, "\(errs)")
+        #expect(errs.filter { $0.contains(": reject") }.count == n - 1, "\(errs)")
+        let show = try ws.run(["quota", "show"])
+        let balance = show.out.split(separator: "\n").first { $0.contains("county:330402") }?.split(separator: " ").last.flatMap { Double($0) }
+        #expect(abs((balance ?? -1) - area * 0.5) < 0.01, "\(show.out)")
+        #expect(try ws.run(["ledger", "verify"]).status == 0)
+    }
+
+    @Test("a recorder killed with SIGKILL at any moment leaves the workspace sound and keeps every reported decision")
+    func killedWriters() throws {
+        let ws = try CLIWorkspace()
+        #expect(try ws.run(["quota", "set", "county:330402", "2026", "100000"]).status == 0)
+        // Twenty applications in one file, so kills land before, during and between records.
+        let one = try JSON.parse(Data(contentsOf: URL(fileURLWithPath: CLI.example("jiaxipera-compressor"))))
+        var features: [String] = []
+        for i in 0..<20 {
+            guard case .object(var f) = one, case .object(var p)? = f["properties"] else { Issue.record("example shape"); return }
+            p["name"] = .string("压力测试 \(i)")
+            f["properties"] = .object(p)
+            features.append(JSON.object(f).description)
+        }
+        let batch = try ws.file("batch.geojson", Data("{\"type\": \"FeatureCollection\", \"features\": [\(features.joined(separator: ","))]}".utf8))
+        // One uninterrupted run tells how long a run takes on this machine (loaded or not), so the
+        // kills can be spread over the whole run.
+        let t0 = Date()
+        let full = try ws.run(["decide", batch, "--year", "2026", "--format", "json"])
+        let runTime = Date().timeIntervalSince(t0)
+        #expect(full.err.components(separatedBy: "recorded as decision").count - 1 == 20, "\(full.err)")
+        var reported = Set<Int>()
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<12 {
+            let errURL = ws.dir.appendingPathComponent("kill\(round)")
+            FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            let p = Process()
+            p.executableURL = CLI.binary
+            p.arguments = ["decide", batch, "--year", "2026", "--db", ws.db, "--quiet", "--format", "json"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = try FileHandle(forWritingTo: errURL)
+            try p.run()
+            usleep(UInt32(runTime * 1_000_000 * Double.random(in: 0.1...0.95, using: &rng)))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let err = try String(contentsOf: errURL, encoding: .utf8)
+            for line in err.split(separator: "\n") {
+                if let r = line.range(of: "recorded as decision ") {
+                    let digits = line[r.upperBound...].prefix { $0.isNumber }
+                    if let id = Int(digits) { reported.insert(id) }
+                }
+            }
+        }
+        let verify = try ws.run(["ledger", "verify"])
+        #expect(verify.status == 0, "\(verify.out) \(verify.err)")
+        #expect(verify.out.hasPrefix("ok: integrity check passed"))
+        let list = try ws.run(["ledger", "list"]).out
+        let present = Set(list.split(separator: "\n").dropFirst(2).compactMap { Int($0.split(separator: " ").first ?? "") })
+        #expect(reported.isSubset(of: present), "lost: \(reported.subtracting(present).sorted())")
+        #expect(!reported.isEmpty, "no kill landed after a record; widen the delays")
+    }
+
+    @Test("ledger export writes GeoJSON GDAL reads; quota history shows entries")
+    func exportAndHistory() throws {
+        let ws = try CLIWorkspace()
+        #expect(try ws.run(["quota", "set", "330402", "2026", "500"]).status == 0)
+        _ = try ws.run(["decide", CLI.example("jiaxipera-compressor"), "--year", "2026"])
+        _ = try ws.run(["decide", CLI.example("outside-jiaxing"), "--year", "2026"])
+        let out = ws.dir.appendingPathComponent("ledger.geojson").path
+        #expect(try ws.run(["ledger", "export", out, "--format", "geojson"]).status == 0)
+        let info = try CLI.runTool("ogrinfo", ["-ro", "-so", "-al", out])
+        #expect(info.status == 0 && info.out.contains("Feature Count: 2"), "\(info.out) \(info.err)")
+        let hist = try ws.run(["quota", "history", "county:330402", "2026"])
+        #expect(hist.out.contains("allocate") && hist.out.contains("draw") && hist.out.contains("#1"))
+        let ret = try ws.run(["quota", "return", "county:330402", "2026", "10", "--decision", "1", "--note", "腾笼换鸟 收回"])
+        #expect(ret.status == 0, "\(ret.err)")
+        #expect(try ws.run(["quota", "return", "county:330402", "2026", "-3", "--note", "x"]).status == 64)
+    }
+}
+
+extension CLI {
+    /// Runs another tool (GDAL's ogrinfo/ogr2ogr) from PATH.
+    static func runTool(_ tool: String, _ args: [String]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [tool] + args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: o, stderr: e)
+    }
+}
