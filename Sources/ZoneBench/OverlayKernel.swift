@@ -92,6 +92,7 @@ public final class OverlayKernel {
     private var slotZone: [UInt32] = []
     private var slotBoundary: [Bool] = []
     private var boundaryEntries: [(slot: Int32, entry: Int32)] = []
+    private var order: [Int] = []
 
     // Output of `vet`: zone ids and overlap areas (m²) of the current site.
     public private(set) var outZone: [UInt32] = []
@@ -105,7 +106,7 @@ public final class OverlayKernel {
         ex0 = .allocate(capacity: eCap); ey0 = .allocate(capacity: eCap)
         ex1 = .allocate(capacity: eCap); ey1 = .allocate(capacity: eCap)
         sEv.reserveCapacity(64); zEv.reserveCapacity(64)
-        slotZone.reserveCapacity(32); slotBoundary.reserveCapacity(32); boundaryEntries.reserveCapacity(64)
+        slotZone.reserveCapacity(32); slotBoundary.reserveCapacity(32); order.reserveCapacity(32); boundaryEntries.reserveCapacity(64)
         outZone.reserveCapacity(32); outArea.reserveCapacity(32); outPath.reserveCapacity(32)
     }
 
@@ -174,9 +175,14 @@ public final class OverlayKernel {
             }
         }
         if slotZone.isEmpty { return }
-        if slotZone.count > 1 {  // report in zone order
-            var order = Array(0..<slotZone.count)
-            order.sort { slotZone[$0] < slotZone[$1] }
+        if slotZone.count > 1 {  // report in zone order (insertion sort of a reused buffer: no allocation)
+            order.removeAll(keepingCapacity: true)
+            for q in 0..<slotZone.count {
+                var j = order.count
+                order.append(q)
+                while j > 0 && slotZone[order[j - 1]] > slotZone[q] { order[j] = order[j - 1]; j -= 1 }
+                order[j] = q
+            }
             for q in order { decide(s, slot: q) }
         } else {
             decide(s, slot: 0)

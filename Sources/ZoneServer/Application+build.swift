@@ -51,7 +51,7 @@ final class ServerState: Sendable {
 func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestContext> {
     let state = ServerState(config)
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: LogRequestMiddleware(.info, includeHeaders: .none))
+    router.add(middleware: LogRequestsMiddleware(.info, includeHeaders: .none))
     router.add(middleware: ErrorMiddleware(maxBody: config.maxBodyBytes))
 
     // MARK: OGC API – Features
@@ -240,7 +240,7 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
 // MARK: - helpers
 
 func baseURL(_ request: Request, _ config: ServerConfiguration) -> String {
-    let host = request.head.authority ?? request.headers[.host] ?? "\(config.host):\(config.port)"
+    let host = request.head.authority ?? "\(config.host):\(config.port)"
     return "http://\(host)"
 }
 

@@ -38,6 +38,7 @@ button{margin:2px 2px 2px 0;padding:3px 8px} .row{margin:4px 0}
 #findings table{border-collapse:collapse;width:100%;font-size:11.5px} #findings td{border-top:1px solid #ddd;padding:2px;vertical-align:top}
 .o-fail{color:#b00000;font-weight:bold}.o-warn{color:#9a6500;font-weight:bold}.o-pass{color:#15702a}.o-unverifiable{color:#555;font-weight:bold}
 .legend{background:#fff;padding:6px 8px;border:1px solid #999;line-height:1.5;font-size:12px}
+.legend input{width:auto;margin:0 4px 0 0}
 .legend i{display:inline-block;width:14px;height:10px;margin-right:4px;border:1px solid #666;vertical-align:middle}
 #status{color:#555;font-size:11.5px;min-height:1.2em} .err{color:#b00000}
 .note{color:#666;font-size:11px}
@@ -220,14 +221,14 @@ $('#upload').onchange = async e => {
       const fc = JSON.parse(await post('/vet?format=geojson&' + q, await file.arrayBuffer(), {'Content-Type':'text/plain'}));
       const f = fc.features[0];
       setSite(L.GeoJSON.coordsToLatLngs(f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0]));
-      map.fitBounds(site.getBounds().pad(2));
+      map.fitBounds(site.getBounds(), {maxZoom: 12});
       render(f.properties); status('报部 TXT 已审查 TXT vetted');
     } else {
       const j = JSON.parse(await file.text());
       const f = j.type === 'FeatureCollection' ? j.features[0] : j;
       fill(f.properties || {});
       const g = f.geometry; const outer = g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0];
-      setSite(L.GeoJSON.coordsToLatLngs(outer)); map.fitBounds(site.getBounds().pad(2)); status('地块已上传 site uploaded');
+      setSite(L.GeoJSON.coordsToLatLngs(outer)); map.fitBounds(site.getBounds(), {maxZoom: 12}); status('地块已上传 site uploaded');
     }
   } catch (err) { status(err.message, true); }
 };
@@ -240,7 +241,7 @@ if (demo) loaded.then(async () => {
   fill(f.properties);
   const outer = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
   setSite(L.GeoJSON.coordsToLatLngs(outer));
-  map.fitBounds(site.getBounds().pad(6));
+  map.fitBounds(site.getBounds(), {maxZoom: 11.5});
   await vet();
 });
 </script>

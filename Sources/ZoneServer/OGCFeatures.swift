@@ -114,7 +114,7 @@ struct OGCFeatures: Sendable {
 
     func items(collection: String, features: [Feature], request: Request, base: String) throws -> Response {
         let q = request.uri.queryParameters
-        for key in q.keys.map(String.init) where !["bbox", "limit", "offset", "f", "bbox-crs"].contains(key) {
+        for key in q.map({ String($0.key) }) where !["bbox", "limit", "offset", "f", "bbox-crs"].contains(key) {
             throw APIError(.badRequest, "unknown query parameter '\(key)' (known: bbox, limit, offset)")
         }
         if let f = q.get("f"), !["json", "geojson"].contains(f) { throw APIError(.badRequest, "f: only json/geojson is offered") }
@@ -140,7 +140,8 @@ struct OGCFeatures: Sendable {
                 Coordinate(box.minX, box.maxY), Coordinate(box.minX, box.minY)]))
             matched = try features.filter { f in
                 guard let g = f.geometry, let e = g.envelope, e.intersects(box) else { return false }
-                return box.contains(e) || (try engine.intersects(g, boxGeom))
+                if box.contains(e) { return true }
+                return try engine.intersects(g, boxGeom)
             }
         }
         let page = offset < matched.count ? Array(matched[offset..<min(matched.count, offset + limit)]) : []

@@ -123,18 +123,13 @@ func run(_ tool: String, _ args: [String]) throws -> (status: Int32, out: String
 /// Runs `body` on `count` threads at once (real threads, not the cooperative pool, so every
 /// recorder is in flight together even on a two-core machine); returns the results in order.
 func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
-    final class Box: @unchecked Sendable {
-        var results: [Result<T, Error>?]
-        let lock = NSLock()
-        init(_ n: Int) { results = Array(repeating: nil, count: n) }
-    }
-    let box = Box(count)
+    let box = ResultsBox<T>(count)
     let group = DispatchGroup()
     for i in 0..<count {
         group.enter()
         let t = Thread {
             let r = Result { try body(i) }
-            box.lock.lock(); box.results[i] = r; box.lock.unlock()
+            box.set(i, r)
             group.leave()
         }
         t.stackSize = 8 << 20
@@ -142,4 +137,11 @@ func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) thro
     }
     group.wait()
     return try box.results.map { try $0!.get() }
+}
+
+final class ResultsBox<T>: @unchecked Sendable {
+    var results: [Result<T, Error>?]
+    let lock = NSLock()
+    init(_ n: Int) { results = Array(repeating: nil, count: n) }
+    func set(_ i: Int, _ r: Result<T, Error>) { lock.lock(); results[i] = r; lock.unlock() }
 }
