@@ -80,7 +80,8 @@ res = {
     "date": datetime.date.today().isoformat(),
     "machine": {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem, "os": sh(". /etc/os-release; echo $PRETTY_NAME")},
     "versions": {"geos": sh("pkg-config --modversion geos"), "proj": sh("pkg-config --modversion proj"),
-                 "swift": sh("swift --version 2>&1 | head -1"), "commit": sh("git rev-parse --short HEAD")},
+                 "swift": sh("swift --version 2>&1 | head -1"),
+                 "commit": sh("git rev-parse --short HEAD") + ("+uncommitted" if sh("git status --porcelain -- Sources scripts Package.swift") else "")},
     "kernel": runs, "verify": load("verify.json"), "geos_engine": [x for x in (load("geos_1.json"), load(f"geos_{os.cpu_count()}.json")) if x],
     "layers": load("layers.json"), "cold_check": load("cold.json"), "bench_seconds": elapsed,
 }
@@ -125,16 +126,18 @@ L.append(f"Measured {res['date']} on {cpu}, {os.cpu_count()} cores, {mem} GB; GE
          f"PROJ {res['versions']['proj']}; {res['versions']['swift']}; commit {res['versions']['commit']}. "
          f"`make bench` took {elapsed} s.")
 L.append("")
-L.append("| N sites | threads | sites/s | vet s (median) | load s | e2e s | peak RSS MB | pairs | zone-id sum | area km² | reference |")
-L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---|")
+L.append("| N sites | threads | sites/s | vet s (median) | sites per CPU-s | load s | e2e s | peak RSS MB | pairs | zone-id sum | area km² | reference | load avg |")
+L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---|---:|")
 for r in runs:
     ref = r.get("reference")
-    L.append(f"| {f(r['N'])} | {r['threads']} | **{f(r['sites_per_s'])}** | {r['vet_s_median']:.4f} | {r['load_s']:.3f} | {r['e2e_s']:.3f} | "
-             f"{r['peak_rss_mb']:.0f} | {f(r['pairs'])} | {f(r['zone_id_sum'])} | {r['area_km2']:.6f} | {('match' if ref['ok'] else '**MISMATCH**') if ref else '–'} |")
+    L.append(f"| {f(r['N'])} | {r['threads']} | **{f(r['sites_per_s'])}** | {r['vet_s_median']:.4f} | {f(r.get('sites_per_cpu_s', 0))} | {r['load_s']:.3f} | {r['e2e_s']:.3f} | "
+             f"{r['peak_rss_mb']:.0f} | {f(r['pairs'])} | {f(r['zone_id_sum'])} | {r['area_km2']:.6f} | {('match' if ref['ok'] else '**MISMATCH**') if ref else '–'} | {r.get('loadavg_1m_before', -1):.2f} |")
 L.append("")
 L.append("sites/s: project lon/lat → EPSG:4549 + find the zones + overlap area, all sites, median of the repetitions "
-         "(file reading excluded, as in the comparators). e2e: from process start to the end of the first pass "
-         "(read + parse + index + one pass). Peak RSS: VmHWM of the process.")
+         "(file reading excluded, as in the comparators). sites per CPU-s: the same work per CPU-second of the process "
+         "(insensitive to other load). e2e: from process start to the end of the first pass "
+         "(read + parse + index + one pass). Peak RSS: VmHWM of the process. load avg: the machine's 1-minute load "
+         "average when the run started — other work on this shared 2-core machine takes cores from the threaded runs.")
 L.append("")
 paths = big["paths"] if big else (runs[-1]["paths"] if runs else {})
 if paths:

@@ -1,5 +1,7 @@
 """Shared helpers for the GeoData build scripts: rounding, RFC 7946 winding, validity,
 areas on EPSG:4549 (CGCS2000 / 3-degree Gauss-Kruger CM 120E), deterministic JSON output."""
+from shapely.validation import make_valid
+from shapely.ops import unary_union
 import json
 import math
 
@@ -80,9 +82,16 @@ def finalize(geom, min_part_m2=1.0):
     g = parts[0] if len(parts) == 1 else MultiPolygon(parts)
     # re-round (buffer(0) may have introduced new vertices) and check
     g2 = _rebuild_rounded(g)
-    if not g2.is_valid:
-        raise ValueError("geometry invalid after rounding")
-    return g2
+    # Valid in lon/lat is not enough: areas are measured on EPSG:4549, where a ring that nearly
+    # touches itself can cross after projection. Open such spots by 5 cm on the plane and retry.
+    for _ in range(3):
+        if g2.is_valid and to_plane(g2).is_valid:
+            return g2
+        gp = make_valid(to_plane(g2))
+        gp = unary_union([q for q in polygons_of(gp)]).buffer(-0.05, join_style=2).buffer(0.05, join_style=2)
+        parts = [orient(q, sign=1.0) for q in polygons_of(to_lonlat(gp)) if to_plane(q).area >= min_part_m2]
+        g2 = _rebuild_rounded(parts[0] if len(parts) == 1 else MultiPolygon(parts))
+    raise ValueError("geometry invalid after rounding (in lon/lat or on EPSG:4549)")
 
 
 def _rebuild_rounded(g):

@@ -18,6 +18,12 @@ cmd=${1:-}; dir=${2:-}
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
   echo "usage: $0 start DIR [--watch PID] | stop DIR" >&2; exit 64
 fi
+# Close every inherited descriptor but 0-2: the server and the watcher outlive this script and
+# must not hold a caller's pipe open (a caller waiting for EOF or for our exit would hang).
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  case "$fd" in 0|1|2|255) ;; *) eval "exec $fd>&-" 2>/dev/null || true ;; esac
+done
 die() { echo "pg-test-server: $*" >&2; exit 1; }
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 

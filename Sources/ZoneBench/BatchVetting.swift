@@ -49,7 +49,6 @@ public final class VetWorker {
     private var geos: GEOSWorker?
     private var px: [Double] = []
     private var py: [Double] = []
-    private var rings: [Int] = []
 
     /// `sites` in lon/lat (EPSG:4326); `index` built on the zones in EPSG:4549.
     public init(sites: PolygonSet, index: ZoneIndex, engine: Engine = .kernel, projector: BatchProjector? = nil) throws {
@@ -80,6 +79,8 @@ public final class VetWorker {
         let n = v1 - v0
         if px.count < n { px = [Double](repeating: 0, count: n); py = px }
         var skipped = 0
+        var rings: [Int] = []
+        rings.reserveCapacity(16)
         sites.xs.withUnsafeBufferPointer { sx in
             sites.ys.withUnsafeBufferPointer { sy in
                 px.withUnsafeMutableBufferPointer { bx in
@@ -147,12 +148,13 @@ public final class VetWorker {
             switch engine {
             case .kernel:
                 kernel.vet(s)
-                for k in 0..<kernel.outZone.count {
-                    let z = kernel.outZone[k], a = kernel.outArea[k]
-                    res.pairZone.append(z)
+                let zs = kernel.outZone, areas = kernel.outArea, paths = kernel.outPath
+                for k in 0..<zs.count {
+                    let a = areas[k]
+                    res.pairZone.append(zs[k])
                     res.pairAreaM2.append(a)
                     res.pairAreaMu.append(a * 15.0 / 10000.0)
-                    if kernel.outPath[k] == .grid || kernel.outPath[k] == .pointInPolygon { res.checksum.contained += 1 }
+                    if paths[k] == .grid || paths[k] == .pointInPolygon { res.checksum.contained += 1 }
                 }
             case .geos:
                 let g = geos!

@@ -63,25 +63,77 @@ public struct KernelStats: Sendable, Equatable {
 /// One kernel per thread (scratch buffers); the `ZoneIndex` is shared.
 public final class OverlayKernel {
     public let index: ZoneIndex
-    public var stats = KernelStats()
+    /// All mutable state lives in one struct, reached through one access per call: the hot loops
+    /// then run on `inout self` without Swift's dynamic exclusivity checks on class properties.
+    var core: KernelCore
+
+    public init(index: ZoneIndex) {
+        self.index = index
+        core = KernelCore(index: index)
+    }
+
+    deinit { core.release() }
+
+    public var stats: KernelStats {
+        get { core.stats }
+        set { core.stats = newValue }
+    }
     /// Called for a pair the kernel cannot decide: (site, zone) → (area m², intersects).
-    public var fallback: ((SiteView, Int) -> (Double, Bool))?
+    public var fallback: ((SiteView, Int) -> (Double, Bool))? {
+        get { core.fallback }
+        set { core.fallback = newValue }
+    }
     /// Paths that may be taken (tests switch them off to exercise the others).
-    public var useGrid = true
-    public var useCrossingPath = true
-    public var useDegeneratePath = true
+    public var useGrid: Bool { get { core.useGrid } set { core.useGrid = newValue } }
+    public var useCrossingPath: Bool { get { core.useCrossingPath } set { core.useCrossingPath = newValue } }
+    public var useDegeneratePath: Bool { get { core.useDegeneratePath } set { core.useDegeneratePath = newValue } }
+
+    /// Results of the last `vet`: zone ids, overlap areas (m²), how each pair was decided.
+    public var outZone: [UInt32] { core.outZone }
+    public var outArea: [Double] { core.outArea }
+    public var outPath: [PairPath] { core.outPath }
+
+    /// Finds every zone the site intersects (closed sets: touching counts) and the overlap area with
+    /// each; results in `outZone` / `outArea` / `outPath`, in ascending zone order.
+    public func vet(_ s: SiteView) { core.vet(s) }
+
+    /// Where (px, py) is relative to zone `z`: 1 inside, -1 outside, 0 on the boundary.
+    public func pointInZone(_ px: Double, _ py: Double, zone z: UInt32) -> Int { core.pointInZone(px, py, zone: z) }
+
+    /// Where (px, py) is relative to the site: 1 inside, -1 outside, 0 on the boundary.
+    public static func pointInSite(_ s: SiteView, _ px: Double, _ py: Double) -> Int { KernelCore.pointInSite(s, px, py) }
+
+    static func crosses(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, _ px: Double, _ py: Double) -> Bool {
+        KernelCore.crosses(ax, ay, bx, by, px, py)
+    }
+
+    static func onEdge(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, _ px: Double, _ py: Double) -> Bool {
+        KernelCore.onEdge(ax, ay, bx, by, px, py)
+    }
+}
+
+/// The kernel's state and algorithms (see `OverlayKernel`).
+struct KernelCore {
+    let index: ZoneIndex
+    var stats = KernelStats()
+    /// Called for a pair the kernel cannot decide: (site, zone) → (area m², intersects).
+    var fallback: ((SiteView, Int) -> (Double, Bool))?
+    /// Paths that may be taken (tests switch them off to exercise the others).
+    var useGrid = true
+    var useCrossingPath = true
+    var useDegeneratePath = true
 
     // Edge de-duplication across cells.
-    private let stamp: UnsafeMutablePointer<UInt32>
+    let stamp: UnsafeMutablePointer<UInt32>
     private var stampValue: UInt32 = 0
 
     // Candidate zone edges of the current pair.
-    private var eCap = 256
-    private var ex0: UnsafeMutablePointer<Double>
-    private var ey0: UnsafeMutablePointer<Double>
-    private var ex1: UnsafeMutablePointer<Double>
-    private var ey1: UnsafeMutablePointer<Double>
-    private var eCount = 0
+    var eCap = 256
+    var ex0: UnsafeMutablePointer<Double>
+    var ey0: UnsafeMutablePointer<Double>
+    var ex1: UnsafeMutablePointer<Double>
+    var ey1: UnsafeMutablePointer<Double>
+    var eCount = 0
 
     // Crossing events of the fast path.
     struct Event { var edge: Int32; var t: Double; var x: Double; var y: Double }
@@ -95,11 +147,11 @@ public final class OverlayKernel {
     private var order: [Int] = []
 
     // Output of `vet`: zone ids and overlap areas (m²) of the current site.
-    public private(set) var outZone: [UInt32] = []
-    public private(set) var outArea: [Double] = []
-    public private(set) var outPath: [PairPath] = []
+    var outZone: [UInt32] = []
+    var outArea: [Double] = []
+    var outPath: [PairPath] = []
 
-    public init(index: ZoneIndex) {
+    init(index: ZoneIndex) {
         self.index = index
         stamp = .allocate(capacity: max(1, index.edgeCount))
         stamp.initialize(repeating: 0, count: max(1, index.edgeCount))
@@ -110,12 +162,13 @@ public final class OverlayKernel {
         outZone.reserveCapacity(32); outArea.reserveCapacity(32); outPath.reserveCapacity(32)
     }
 
-    deinit {
+    /// Frees the buffers (called by the owning `OverlayKernel`'s deinit).
+    func release() {
         stamp.deallocate()
         ex0.deallocate(); ey0.deallocate(); ex1.deallocate(); ey1.deallocate()
     }
 
-    @inline(__always) private func nextStamp() -> UInt32 {
+    @inline(__always) mutating func nextStamp() -> UInt32 {
         stampValue &+= 1
         if stampValue == 0 {
             stamp.update(repeating: 0, count: max(1, index.edgeCount))
@@ -124,14 +177,15 @@ public final class OverlayKernel {
         return stampValue
     }
 
-    private func growEdges() {
+    mutating func growEdges() {
         let n = eCap * 2
-        for p in [\OverlayKernel.ex0, \.ey0, \.ex1, \.ey1] as [ReferenceWritableKeyPath<OverlayKernel, UnsafeMutablePointer<Double>>] {
+        func grow(_ p: UnsafeMutablePointer<Double>, _ count: Int) -> UnsafeMutablePointer<Double> {
             let q = UnsafeMutablePointer<Double>.allocate(capacity: n)
-            q.update(from: self[keyPath: p], count: eCount)
-            self[keyPath: p].deallocate()
-            self[keyPath: p] = q
+            q.update(from: p, count: count)
+            p.deallocate()
+            return q
         }
+        ex0 = grow(ex0, eCount); ey0 = grow(ey0, eCount); ex1 = grow(ex1, eCount); ey1 = grow(ey1, eCount)
         eCap = n
     }
 
@@ -139,7 +193,7 @@ public final class OverlayKernel {
 
     /// Finds every zone the site intersects (closed sets: touching counts) and the overlap area with
     /// each; results in `outZone` / `outArea` / `outPath`, in ascending zone order.
-    public func vet(_ s: SiteView) {
+    mutating func vet(_ s: SiteView) {
         outZone.removeAll(keepingCapacity: true)
         outArea.removeAll(keepingCapacity: true)
         outPath.removeAll(keepingCapacity: true)
@@ -189,14 +243,14 @@ public final class OverlayKernel {
         }
     }
 
-    @inline(__always) private func emit(_ z: UInt32, _ area: Double, _ path: PairPath) {
+    @inline(__always) mutating func emit(_ z: UInt32, _ area: Double, _ path: PairPath) {
         outZone.append(z)
         outArea.append(area)
         outPath.append(path)
         stats.count(path)
     }
 
-    private func decide(_ s: SiteView, slot: Int) {
+    mutating func decide(_ s: SiteView, slot: Int) {
         let z = slotZone[slot]
         if !slotBoundary[slot] && useGrid {
             emit(z, s.area, .grid)  // all cells under the site are inside the zone
@@ -226,7 +280,7 @@ public final class OverlayKernel {
     }
 
     /// Collects the zone's edges listed in the site's cells whose boxes meet the site's box.
-    private func gatherEdges(_ s: SiteView, slot: Int) {
+    mutating func gatherEdges(_ s: SiteView, slot: Int) {
         let ix = index
         let sv = nextStamp()
         eCount = 0
@@ -267,7 +321,7 @@ public final class OverlayKernel {
     /// a cell inside or outside answers at once; in a boundary cell, the ray to the right is followed
     /// to the first cell that is not a boundary cell of the zone (whose state is known), counting only
     /// the edges listed in the cells passed.
-    public func pointInZone(_ px: Double, _ py: Double, zone z: UInt32) -> Int {
+    mutating func pointInZone(_ px: Double, _ py: Double, zone z: UInt32) -> Int {
         let ix = index
         if px < ix.originX || py < ix.originY || px > ix.originX + Double(ix.nx) * ix.cellSize
             || py > ix.originY + Double(ix.ny) * ix.cellSize { return -1 }
@@ -305,7 +359,7 @@ public final class OverlayKernel {
     }
 
     /// Where (px, py) is relative to the site: 1 inside, -1 outside, 0 on the boundary.
-    public static func pointInSite(_ s: SiteView, _ px: Double, _ py: Double) -> Int {
+    static func pointInSite(_ s: SiteView, _ px: Double, _ py: Double) -> Int {
         if px < s.minX || px > s.maxX || py < s.minY || py > s.maxY { return -1 }
         var parity = false
         for k in 0..<s.ringCount {
@@ -322,7 +376,7 @@ public final class OverlayKernel {
 
     /// nil if any contact is not a proper crossing (or the states disagree): then the degenerate path.
     /// Otherwise (area m², intersects).
-    func overlapCrossing(_ s: SiteView, zone z: UInt32) -> (Double, Bool)? {
+    mutating func overlapCrossing(_ s: SiteView, zone z: UInt32) -> (Double, Bool)? {
         sEv.removeAll(keepingCapacity: true)
         zEv.removeAll(keepingCapacity: true)
         let ox = s.x[0], oy = s.y[0]
@@ -428,7 +482,7 @@ public final class OverlayKernel {
     /// Splits every edge at every contact (crossings, vertices on edges, ends of collinear overlaps) and
     /// classifies each piece: shared stretches by direction (counted once, from the site's side, when
     /// both run the same way), the rest by the side of its midpoint. nil if a midpoint is on a boundary.
-    func overlapGeneral(_ s: SiteView, zone z: UInt32) -> (Double, Bool)? {
+    mutating func overlapGeneral(_ s: SiteView, zone z: UInt32) -> (Double, Bool)? {
         let ox = s.x[0], oy = s.y[0]
         let n = eCount
         var sE: [GEvent] = [], zE: [GEvent] = []

@@ -135,6 +135,9 @@ public final class PGSession {
             if let hint = info[.hint] { s += " hint: \(hint)" }
             return s
         }
+        if e.code == .authMechanismRequiresPassword {
+            return "the server asks for a password: give it in the URL or in $PGPASSWORD"
+        }
         if let u = e.underlying { return "\(e.code.description): \(u)" }
         return e.code.description
     }

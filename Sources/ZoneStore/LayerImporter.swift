@@ -83,7 +83,7 @@ public struct LayerImporter {
             raw = []
             for p in file.parcels {
                 var props: [String: JSONValue] = [
-                    "id": .string("parcel-" + p.number), "name": .string(p.name.isEmpty ? p.number : p.name),
+                    "id": .string(o.layer + "-" + p.number), "name": .string(p.name.isEmpty ? p.number : p.name),
                     "parcel_number": .string(p.number), "land_use": .string(p.use), "land_class": .string(p.landClass),
                     "sheet": .string(p.sheet), "computed_area_ha": .number((p.computedAreaHa * 10000).rounded() / 10000),
                 ]
@@ -92,7 +92,7 @@ public struct LayerImporter {
                     let diff = abs(d - p.computedAreaHa) / max(p.computedAreaHa, 1e-9)
                     if diff > 0.01 { warnings.append("parcel \(p.number): declared \(d) 公顷 differs from computed \(String(format: "%.4f", p.computedAreaHa)) 公顷 by \(String(format: "%.1f", diff * 100)) %") }
                 }
-                raw.append(Feature(id: .string("parcel-" + p.number), geometry: try t.transform(p.geometryGK), properties: props, bbox: nil))
+                raw.append(Feature(id: .string(o.layer + "-" + p.number), geometry: try t.transform(p.geometryGK), properties: props, bbox: nil))
             }
         }
         guard !raw.isEmpty else { throw WorkspaceError(.badInput, "\(name): no features") }

@@ -49,6 +49,25 @@ public final class Workspace {
 
     // MARK: the plan
 
+    /// The vetting engine for the workspace's current plan, rebuilt only when a layer, the rule
+    /// pack or the vocabulary changed (recording many applications stays fast).
+    private var cached: (key: String, plan: PlanData, engine: VettingEngine, layerIds: [String: Int64],
+                         pack: StoredDocument, vocab: StoredDocument)?
+
+    func currentEngine() throws -> (plan: PlanData, engine: VettingEngine, layerIds: [String: Int64], pack: StoredDocument, vocab: StoredDocument) {
+        guard let pack = try store.activeDocument(kind: .rulePack), let vocab = try store.activeDocument(kind: .industries) else {
+            throw WorkspaceError(.notInitialized, "\(description) has no rule pack: run `zoneplan init`")
+        }
+        let versions = try store.layerVersions(layer: nil, activeOnly: true)
+        let key = versions.map { "\($0.id!)" }.joined(separator: ",") + "|\(pack.id!)|\(vocab.id!)"
+        if let c = cached, c.key == key { return (c.plan, c.engine, c.layerIds, c.pack, c.vocab) }
+        let plan = try self.plan(versions: versions, pack: pack, vocab: vocab)
+        let engine = try VettingEngine(plan: plan)
+        let ids = Dictionary(uniqueKeysWithValues: versions.map { ($0.layer, $0.id!) })
+        cached = (key, plan, engine, ids, pack, vocab)
+        return (plan, engine, ids, pack, vocab)
+    }
+
     /// The plan as the workspace holds it now: active layers, rule pack and vocabulary.
     public func loadPlan() throws -> PlanData {
         guard try store.schemaVersion() > 0 else { throw WorkspaceError(.notInitialized, "\(description) is not initialised: run `zoneplan init`") }
@@ -137,14 +156,11 @@ public final class Workspace {
     /// With `dryRun` nothing is written; the returned record shows what would be.
     public func record(application: Application, input: Data, official: String, note: String?, supersedes: Int64? = nil,
                        year: Int? = nil, dryRun: Bool = false) throws -> Recorded {
-        let plan = try loadPlan()
-        let engine = try VettingEngine(plan: plan)
         let year = year ?? Calendar(identifier: .gregorian).component(.year, from: Date())
-        guard let packDoc = try store.activeDocument(kind: .rulePack), let vocabDoc = try store.activeDocument(kind: .industries) else {
-            throw WorkspaceError(.notInitialized, "\(description) has no rule pack")
-        }
-        let layerIds = try Dictionary(uniqueKeysWithValues: store.layerVersions(layer: nil, activeOnly: true).map { ($0.layer, $0.id!) })
         let work = { () throws -> Recorded in
+            // Read under the writers' lock: the plan recorded is the plan used.
+            let current = try self.currentEngine()
+            let (plan, engine, layerIds, packDoc, vocabDoc) = (current.plan, current.engine, current.layerIds, current.pack, current.vocab)
             if let supersedes {
                 guard try self.store.decision(id: supersedes) != nil else {
                     throw WorkspaceError(.notFound, "decision \(supersedes) does not exist")

@@ -9,6 +9,20 @@ import ZoneBench
 // Prints one JSON object on stdout (sites_per_s, pairs, area_km2, …) and a summary on stderr.
 
 let processStart = monotonicSeconds()
+let loadBefore = loadAverage1m()
+
+/// 1-minute load average (other processes competing for the cores show up here).
+func loadAverage1m() -> Double {
+    guard let t = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return -1 }
+    return Double(t.split(separator: " ").first ?? "") ?? -1
+}
+
+/// User + system CPU seconds of this process so far.
+func cpuSeconds() -> Double {
+    var ru = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &ru)
+    return Double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + Double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6
+}
 
 func fail(_ message: String, code: Int32 = 2) -> Never {
     FileHandle.standardError.write(Data("zoneplan-bench: \(message)\n".utf8))
@@ -129,6 +143,7 @@ do {
     var times: [Double] = []
     var result: BatchResult?
     var e2e = 0.0
+    let cpu0 = cpuSeconds()
     for r in 0..<repCount {
         result = nil  // free the previous pairs first
         let res = vetAll(workers: workers)
@@ -138,6 +153,8 @@ do {
         result = res
     }
     let res = result!
+    let cpuPerRep = (cpuSeconds() - cpu0) / Double(repCount)
+    let loadAfter = loadAverage1m()
     let mem = memoryMB()
     let sorted = times.sorted()
     let median = sorted[sorted.count / 2]
@@ -155,6 +172,8 @@ do {
         "contained_pairs": c.contained, "sites_skipped": c.sitesSkipped,
         "load_s": round6(loadSeconds), "index_s": round6(indexSeconds), "setup_s": round6(setupSeconds),
         "e2e_s": round6(e2e), "peak_rss_mb": round6(mem.peak), "cell_m": cell,
+        "cpu_s_per_rep": round6(cpuPerRep), "sites_per_cpu_s": (Double(n) / cpuPerRep).rounded(),
+        "loadavg_1m_before": loadBefore, "loadavg_1m_after": loadAfter,
         "paths": ["grid": res.stats.grid, "point_in_polygon": res.stats.pointInPolygon, "crossing": res.stats.crossing,
                   "degenerate": res.stats.degenerate, "geos_fallback": res.stats.geos,
                   "disjoint_candidates": res.stats.disjointCandidates],
@@ -168,6 +187,8 @@ do {
     log(String(format: "%@ T=%d: vet median %.4f s (min %.4f, max %.4f, %d reps) -> %.0f sites/s; %@; contained %d; peak RSS %.0f MB; e2e %.3f s",
                engine.rawValue, threads, median, sorted.first!, sorted.last!, repCount, Double(n) / median,
                c.description, c.contained, mem.peak, e2e))
+    log(String(format: "CPU %.3f s per pass (%.0f sites per CPU-second); 1-min load average %.2f before, %.2f after",
+               cpuPerRep, Double(n) / cpuPerRep, loadBefore, loadAfter))
     log("paths: grid \(res.stats.grid), point-in-polygon \(res.stats.pointInPolygon), crossing \(res.stats.crossing), degenerate \(res.stats.degenerate), GEOS fallback \(res.stats.geos)")
     if let ref { log("reference \(ref.pairs) pairs, \(ref.areaKm2) km²: \(refOK! ? "MATCH" : "MISMATCH")") }
 

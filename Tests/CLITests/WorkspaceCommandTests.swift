@@ -99,6 +99,33 @@ struct WorkspaceCommandTests {
         #expect(show.out.contains("official import"))
     }
 
+    @Test("a 报部 TXT (GBK, CRLF, two parcels) imports as a parcels layer and exports back to the millimetre")
+    func baobuImportExport() throws {
+        let ws = try CLIWorkspace()
+        let txt = CLI.repoRoot.appendingPathComponent("Tests/ZoneGeometryTests/Fixtures/baobu/two_parcels_gbk_crlf.txt").path
+        let imp = try ws.run(["import", "parcels", txt])
+        #expect(imp.status == 0, "\(imp.err)")
+        #expect(imp.out.contains("layer parcels v1: 2 features"))
+        #expect(imp.err.contains("declared"), "the 2 % area mismatch is reported: \(imp.err)")
+        let out = ws.dir.appendingPathComponent("parcels.txt").path
+        let exp = try ws.run(["export", "parcels", out, "--format", "baobu"])
+        #expect(exp.status == 0, "\(exp.err)")
+        // Re-import the export as another layer: same parcels, same coordinates to the millimetre.
+        let again = try ws.run(["import", "parcels_again", out, "--kind", "parcel"])
+        #expect(again.status == 0, "\(again.err)")
+        func points(_ path: String) throws -> [[Double]] {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            return text.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("J") }.map { line in
+                line.split(separator: ",").suffix(2).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            }
+        }
+        let second = ws.dir.appendingPathComponent("again.txt").path
+        #expect(try ws.run(["export", "parcels_again", second, "--format", "baobu"]).status == 0)
+        let a = try points(out), b = try points(second)
+        #expect(a.count == b.count && !a.isEmpty)
+        for (p, q) in zip(a, b) { #expect(abs(p[0] - q[0]) <= 0.001 && abs(p[1] - q[1]) <= 0.001, "\(p) vs \(q)") }
+    }
+
     @Test("a bad import is refused whole and changes nothing")
     func badImport() throws {
         let ws = try CLIWorkspace()
@@ -181,7 +208,20 @@ struct WorkspaceCommandTests {
             p.standardOutput = FileHandle.nullDevice
             p.standardError = try FileHandle(forWritingTo: errURL)
             try p.run()
-            usleep(UInt32(runTime * 1_000_000 * Double.random(in: 0.1...0.95, using: &rng)))
+            // Kill either at a random moment, or right after the k-th decision was reported (plus a
+            // few milliseconds of jitter, so the kill also lands inside the next transaction).
+            if round % 3 == 0 {
+                usleep(UInt32(runTime * 1_000_000 * Double.random(in: 0.05...0.95, using: &rng)))
+            } else {
+                let k = Int.random(in: 1...19, using: &rng)
+                let deadline = Date().addingTimeInterval(runTime * 3 + 5)
+                while Date() < deadline, p.isRunning {
+                    let seen = ((try? String(contentsOf: errURL, encoding: .utf8)) ?? "").components(separatedBy: "recorded as decision").count - 1
+                    if seen >= k { break }
+                    usleep(2_000)
+                }
+                usleep(UInt32.random(in: 0...8_000, using: &rng))
+            }
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             let err = try String(contentsOf: errURL, encoding: .utf8)

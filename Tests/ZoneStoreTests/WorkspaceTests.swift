@@ -17,7 +17,7 @@ import ZoneVetting
             #expect(dialect.map(\.version) == Migrations.descriptions.map(\.0))
             #expect(dialect.map(\.description) == Migrations.descriptions.map(\.1))
         }
-        #expect(try t.text("SELECT group_concat(version) FROM (SELECT version FROM zp_migrations ORDER BY version)".replacingOccurrences(
+        #expect(try t.text("SELECT group_concat(version) FROM (SELECT version FROM zp_migrations ORDER BY version) AS m".replacingOccurrences(
             of: "group_concat(version)", with: backend == .postgis ? "string_agg(version::text, ',')" : "group_concat(version)")) == "1,2,3")
     }
 
