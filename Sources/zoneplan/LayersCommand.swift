@@ -28,7 +28,8 @@ struct LayersCommand: ParsableCommand {
             rows.append([layer.name, layer.title, "\(n)", schematic == 0 ? "real" : (schematic == n ? "schematic" : "\(schematic) schematic"),
                          kindList, sources.sorted().joined(separator: "; ")])
         }
-        writeOut(plan.origin.isEmpty ? "GeoData \(plan.geodataVersion) — \(plan.root.path)\n" : "\(WorkspaceLocator.redacted(plan.origin)) — \(plan.geodataVersion)\n")
+        writeOut(plan.origin.isEmpty ? "GeoData \(plan.geodataVersion) — \(plan.root.path)\n"
+                 : plan.origin.hasPrefix("GeoData") ? plan.origin + "\n" : "\(WorkspaceLocator.redacted(plan.origin)) — \(plan.geodataVersion)\n")
         writeOut(Report.table(header: ["layer", "title", "features", "geometry", "kinds", "source"], rows: rows, indent: ""))
         writeOut("industries: \(plan.industries.standard), \(plan.industries.codes.count) codes, \(plan.industries.terms.count) plan terms; rule pack \(plan.rulePack.version) (effective \(plan.rulePack.effective)), \(plan.rulePack.rules.count) rules\n")
         writeOut("Schematic layers are drawn from the plans' text, not surveyed: an official layer imported by the bureau replaces them.\n")
