@@ -59,7 +59,7 @@ public final class PostGISStore: WorkspaceStore {
             for m in Migrations.postgis where m.version > current {
                 for sql in m.statements { try session.query(sql) }
                 try session.query("INSERT INTO zp_migrations (version, description, applied_at) VALUES ($1, $2, $3)",
-                                  [.int(Int64(m.version)), .text(m.description), .text(Self.now())])
+                                  [.int(Int64(m.version)), .text(m.description), .text(nowISO())])
                 applied.append(m.version)
             }
             return applied
@@ -160,23 +160,18 @@ public final class PostGISStore: WorkspaceStore {
             }
             try session.query("DELETE FROM \(table)")
             for f in features {
-                guard let g = f.geometry else { throw WorkspaceError(.badInput, "feature without geometry") }
-                let id = f.properties["id"]?.stringValue ?? f.id?.stringValue ?? ""
-                let props = String(decoding: try Self.sortedJSON.encode(JSONValue.object(f.properties)), as: UTF8.self)
-                let wkb = PGValue.bytes(try multiPolygonWKB(g))
-                let name = f.properties["name"]?.stringValue.map(PGValue.text) ?? .null
-                let kind = f.properties["kind"]?.stringValue.map(PGValue.text) ?? .null
+                let row = try StoredFeature(f, engine: engine)
+                let name = row.name.map(PGValue.text) ?? .null, kind = row.kind.map(PGValue.text) ?? .null
+                let wkb = PGValue.bytes(row.wkb)
                 try session.query("""
                     INSERT INTO zp_feature_history (layer_version_id, feature_id, name, kind, properties, geom)
                     VALUES ($1, $2, $3, $4, $5, ST_Multi(ST_GeomFromWKB($6, 4326)))
-                    """, [.int(versionId), .text(id), name, kind, .text(props), wkb])
-                let schematic: PGValue
-                if case .bool(let b)? = f.properties["schematic"] { schematic = .bool(b) } else { schematic = .null }
+                    """, [.int(versionId), .text(row.featureId), name, kind, .text(row.propertiesJSON), wkb])
                 try session.query("""
                     INSERT INTO \(table) (feature_id, name, kind, layer_version, schematic, source, properties, geom)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, ST_Multi(ST_GeomFromWKB($8, 4326)))
-                    """, [.text(id), name, kind, .int(versionId), schematic,
-                          f.properties["source"]?.stringValue.map(PGValue.text) ?? .null, .text(props), wkb])
+                    """, [.text(row.featureId), name, kind, .int(versionId), row.schematic.map(PGValue.bool) ?? .null,
+                          row.source.map(PGValue.text) ?? .null, .text(row.propertiesJSON), wkb])
             }
             try session.query("ANALYZE \(table)")
             return v
@@ -206,11 +201,8 @@ public final class PostGISStore: WorkspaceStore {
 
     public func layerFeatures(versionId: Int64) throws -> [Feature] {
         try session.query("SELECT feature_id, properties, ST_AsBinary(geom) FROM zp_feature_history WHERE layer_version_id = $1 ORDER BY id",
-                          [.int(versionId)]).map { r in
-            let props = try JSONDecoder().decode(JSONValue.self, from: Data((r[1].text ?? "{}").utf8))
-            var g = try engine.geometry(wkb: r[2].bytes ?? [])
-            if case .multiPolygon(let ps) = g, ps.count == 1 { g = .polygon(ps[0]) }
-            return Feature(id: .string(r[0].text ?? ""), geometry: g, properties: props.objectValue ?? [:], bbox: nil)
+                          [.int(versionId)]).map {
+            try StoredFeature.feature(id: $0[0].text ?? "", propertiesJSON: $0[1].text ?? "{}", wkb: $0[2].bytes ?? [], engine: engine)
         }
     }
 
@@ -218,7 +210,7 @@ public final class PostGISStore: WorkspaceStore {
 
     public func insertDecision(_ d: DecisionRecord) throws -> Int64 {
         try writeTransaction {
-            let json = String(decoding: try Self.sortedJSON.encode(d), as: UTF8.self)
+            let json = try StoredFeature.json(d)
             return try insertReturningId("""
                 INSERT INTO zp_decisions (recorded_at, official, note, input_sha256, name, industry, verdict, area_mu, record,
                   rule_pack_version, supersedes, geom) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ST_Multi(ST_GeomFromWKB($12, 4326)))
@@ -229,9 +221,7 @@ public final class PostGISStore: WorkspaceStore {
     }
 
     private func decisionFrom(_ r: [PGValue]) throws -> DecisionRecord {
-        var d = try JSONDecoder().decode(DecisionRecord.self, from: Data((r[1].text ?? "").utf8))
-        d.id = r[0].int
-        return d
+        try StoredFeature.decision(id: r[0].int, json: r[1].text ?? "")
     }
 
     public func decisions(limit: Int?) throws -> [DecisionRecord] {
@@ -335,19 +325,5 @@ public final class PostGISStore: WorkspaceStore {
             if bad > 0 { problems.append("\(table): \(bad) geometries are invalid or not MultiPolygon in SRID 4326") }
         }
         return problems
-    }
-
-    // MARK: helpers
-
-    static var sortedJSON: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }
-
-    static func now() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date())
     }
 }

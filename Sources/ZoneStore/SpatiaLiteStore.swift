@@ -147,18 +147,12 @@ public final class SpatiaLiteStore: WorkspaceStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, GeomFromWKB(?, 4326))
                 """)
             for f in features {
-                guard let g = f.geometry else { throw WorkspaceError(.badInput, "feature without geometry") }
-                let id = f.properties["id"]?.stringValue ?? f.id?.stringValue ?? ""
-                let props = String(decoding: try JSONEncoder.sorted.encode(JSONValue.object(f.properties)), as: UTF8.self)
-                let wkb = try multiPolygonWKB(g)
-                let name: SQLValue = f.properties["name"]?.stringValue.map(SQLValue.text) ?? .null
-                let kind: SQLValue = f.properties["kind"]?.stringValue.map(SQLValue.text) ?? .null
-                try hist.bind([.int(versionId), .text(id), name, kind, .text(props), .blob(wkb)])
+                let row = try StoredFeature(f, engine: engine)
+                let name = row.name.map(SQLValue.text) ?? .null, kind = row.kind.map(SQLValue.text) ?? .null
+                try hist.bind([.int(versionId), .text(row.featureId), name, kind, .text(row.propertiesJSON), .blob(row.wkb)])
                 _ = try hist.step()
-                let schematic: SQLValue
-                if case .bool(let b)? = f.properties["schematic"] { schematic = .int(b ? 1 : 0) } else { schematic = .null }
-                try cur.bind([.text(id), name, kind, .int(versionId), schematic,
-                              f.properties["source"]?.stringValue.map(SQLValue.text) ?? .null, .text(props), .blob(wkb)])
+                try cur.bind([.text(row.featureId), name, kind, .int(versionId), row.schematic.map { .int($0 ? 1 : 0) } ?? .null,
+                              row.source.map(SQLValue.text) ?? .null, .text(row.propertiesJSON), .blob(row.wkb)])
                 _ = try cur.step()
             }
             return v
@@ -188,11 +182,8 @@ public final class SpatiaLiteStore: WorkspaceStore {
 
     public func layerFeatures(versionId: Int64) throws -> [Feature] {
         try db.query("SELECT feature_id, properties, AsBinary(geom) FROM zp_feature_history WHERE layer_version_id = ? ORDER BY id",
-                     [.int(versionId)]).map { r in
-            let props = try JSONDecoder().decode(JSONValue.self, from: Data((r[1].text ?? "{}").utf8))
-            var g = try engine.geometry(wkb: r[2].blob ?? [])
-            if case .multiPolygon(let ps) = g, ps.count == 1 { g = .polygon(ps[0]) }
-            return Feature(id: .string(r[0].text ?? ""), geometry: g, properties: props.objectValue ?? [:], bbox: nil)
+                     [.int(versionId)]).map {
+            try StoredFeature.feature(id: $0[0].text ?? "", propertiesJSON: $0[1].text ?? "{}", wkb: $0[2].blob ?? [], engine: engine)
         }
     }
 
@@ -200,7 +191,7 @@ public final class SpatiaLiteStore: WorkspaceStore {
 
     public func insertDecision(_ d: DecisionRecord) throws -> Int64 {
         try writeTransaction {
-            let json = String(decoding: try JSONEncoder.sorted.encode(d), as: UTF8.self)
+            let json = try StoredFeature.json(d)
             try db.query("""
                 INSERT INTO zp_decisions (recorded_at, official, note, input_sha256, name, industry, verdict, area_mu, record,
                   rule_pack_version, supersedes, geom) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, GeomFromWKB(?, 4326))
@@ -212,9 +203,7 @@ public final class SpatiaLiteStore: WorkspaceStore {
     }
 
     private func decisionFrom(_ r: [SQLValue]) throws -> DecisionRecord {
-        var d = try JSONDecoder().decode(DecisionRecord.self, from: Data((r[1].text ?? "").utf8))
-        d.id = r[0].int
-        return d
+        try StoredFeature.decision(id: r[0].int, json: r[1].text ?? "")
     }
 
     public func decisions(limit: Int?) throws -> [DecisionRecord] {
