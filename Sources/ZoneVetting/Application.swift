@@ -164,3 +164,37 @@ public enum ApplicationFile {
         }
     }
 }
+
+extension ApplicationFile {
+    /// Whether the bytes are a 报部 TXT rather than GeoJSON (it opens with a `[section]`; GeoJSON with `{`).
+    public static func looksLikeBaobu(_ data: Data) -> Bool {
+        var bytes = data.prefix(64)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        return bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
+    }
+
+    /// A 报部 TXT as the site of one application: all its parcels together form the site (a
+    /// project's parcels are reported in one file); the project's figures come from `attributes`
+    /// (a sidecar JSON or command-line options). The declared area is the file's 地块面积 (公顷 ×
+    /// 15 = 亩) unless the attributes give one.
+    public static func readBaobu(_ data: Data, fileLabel: String, attributes: [String: JSONValue],
+                                 catalog: IndustryCatalog, engine: GeometryEngine) throws -> [Result<Application, ApplicationError>] {
+        let file: BaobuFile
+        do { file = try BaobuTXT.read(data, fileName: fileLabel) } catch let e as BaobuError {
+            throw ApplicationError(application: fileLabel, field: "line \(e.line) \(e.field)", message: e.message)
+        }
+        let toLonLat = try CoordinateTransformer(from: .gaussKruger120, to: .wgs84)
+        var polygons: [Polygon] = []
+        for p in file.parcels { polygons += try p.geometryLonLat(using: toLonLat).polygons }
+        var props = attributes
+        if props["declared_area_mu"] == nil {
+            let declared = file.parcels.compactMap(\.declaredAreaHa)
+            if declared.count == file.parcels.count { props["declared_area_mu"] = .number(declared.reduce(0, +) * 15) }
+        }
+        props["site_source"] = .string("报部 TXT \(fileLabel): parcels " + file.parcels.map(\.number).joined(separator: ", "))
+        let site: Geometry = polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons)
+        let feature = Feature(id: nil, geometry: site, properties: props, bbox: nil)
+        do { return [.success(try Application.parse(feature, label: fileLabel, catalog: catalog, engine: engine))] }
+        catch let e as ApplicationError { return [.failure(e)] }
+    }
+}

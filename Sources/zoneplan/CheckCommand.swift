@@ -30,6 +30,8 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var recording: RecordOptions
 
+    @OptionGroup(title: "报部 TXT sites") var site: BaobuSiteOptions
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("give an application file (or - for standard input)") }
     }
@@ -63,7 +65,13 @@ struct CheckCommand: ParsableCommand {
             }
             let entries: [Result<Application, ApplicationError>]
             do {
-                entries = try ApplicationFile.read(bytes, fileLabel: label, catalog: plan.industries, engine: engine.engine)
+                if file.lowercased().hasSuffix(".txt") || ApplicationFile.looksLikeBaobu(bytes) {
+                    let attributes = try site.attributes(for: file)
+                    entries = try ApplicationFile.readBaobu(bytes, fileLabel: label, attributes: attributes,
+                                                            catalog: plan.industries, engine: engine.engine)
+                } else {
+                    entries = try ApplicationFile.read(bytes, fileLabel: label, catalog: plan.industries, engine: engine.engine)
+                }
             } catch let e as ApplicationError {
                 FileHandle.standardError.write(Data("zoneplan: error: \(e)\n".utf8))
                 badInput = true
@@ -177,12 +185,52 @@ struct DecideCommand: ParsableCommand {
 
     @OptionGroup var recording: RecordOptions
 
+    @OptionGroup(title: "报部 TXT sites") var site: BaobuSiteOptions
+
     func run() throws {
         var check = CheckCommand()
+        check.site = site
         check.data = data
         check.files = files
         check.format = format
         check.recording = recording
         try check.runCheck(record: true)
+    }
+}
+
+/// The project's figures for a site given as a 报部 TXT (which holds only coordinates): a sidecar
+/// JSON (`--attributes FILE`, or FILE.json beside the TXT) and/or options; options win.
+struct BaobuSiteOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("JSON object of application properties for a 报部 TXT site (default: the .json beside the .txt).", valueName: "file"))
+    var attributes: String?
+    @Option(name: .long, help: "Project name (报部 TXT sites).") var name: String?
+    @Option(name: .long, help: "GB/T 4754-2017 industry code (报部 TXT sites).") var industry: String?
+    @Option(name: .customLong("investment-wan"), help: "Investment, 万元 (报部 TXT sites).") var investmentWan: Double?
+    @Option(name: .customLong("output-wan"), help: "Annual output, 万元/年 (报部 TXT sites).") var outputWan: Double?
+    @Option(name: .customLong("value-added-wan"), help: "Annual value added, 万元/年 (报部 TXT sites).") var valueAddedWan: Double?
+    @Option(name: .customLong("energy-tce"), help: "Annual energy use, 吨标准煤/年 (报部 TXT sites).") var energyTce: Double?
+    @Option(name: .customLong("declared-area-mu"), help: "Declared area, 亩 (default: the TXT's 地块面积 × 15).") var declaredAreaMu: Double?
+
+    func attributes(for file: String) throws -> [String: JSONValue] {
+        var props: [String: JSONValue] = [:]
+        let sidecar = attributes ?? (file == "-" ? nil : (file as NSString).deletingPathExtension + ".json")
+        if let sidecar, FileManager.default.fileExists(atPath: sidecar) || attributes != nil {
+            guard let d = FileManager.default.contents(atPath: sidecar) else {
+                throw ApplicationError(application: sidecar, field: "file", message: "cannot read the attributes file")
+            }
+            let v: JSONValue
+            do { v = try JSONValue.parse(d) } catch { throw ApplicationError(application: sidecar, field: "file", message: "\(error)") }
+            guard let o = v["properties"]?.objectValue ?? v.objectValue else {
+                throw ApplicationError(application: sidecar, field: "file", message: "expected a JSON object of application properties")
+            }
+            props = o
+        }
+        if let name { props["name"] = .string(name) }
+        if let industry { props["industry"] = .string(industry) }
+        for (key, value) in [("investment_wan", investmentWan), ("output_wan", outputWan), ("value_added_wan", valueAddedWan),
+                             ("energy_tce", energyTce), ("declared_area_mu", declaredAreaMu)] {
+            if let value { props[key] = .number(value) }
+        }
+        return props
     }
 }

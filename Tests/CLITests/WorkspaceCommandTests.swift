@@ -275,3 +275,38 @@ extension CLI {
         return Result(status: p.terminationStatus, stdout: o, stderr: e)
     }
 }
+
+@Suite("check with a 报部 TXT site")
+struct BaobuSiteTests {
+    let fixture = CLI.repoRoot.appendingPathComponent("Tests/ZoneGeometryTests/Fixtures/baobu")
+
+    @Test("attributes from a sidecar JSON, overridden by options; the TXT's declared area is compared")
+    func sidecarAndOptions() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zp-baobu-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let txt = dir.appendingPathComponent("site.txt")
+        try FileManager.default.copyItem(at: fixture.appendingPathComponent("two_parcels_gbk_crlf.txt"), to: txt)
+        try Data(#"{"name": "报部地块项目", "industry": "C3976", "investment_wan": 90000, "output_wan": 150000, "value_added_wan": 30000, "energy_tce": 900}"#.utf8)
+            .write(to: dir.appendingPathComponent("site.json"))
+        let r = try CLI.check(["--format", "json", txt.path])
+        #expect(r.status == 0 || r.status == 1, "\(r.err)")
+        let result = try JSON.parse(r.stdout)
+        #expect(result["name"]?.string == "报部地块项目")
+        #expect(result["application"]?["site_source"]?.string?.contains("报部 TXT") == true)
+        // Both parcels make the site; the second declares 2 % too much, so the declared total is off.
+        let declared = (result["findings"]?.array ?? []).first { $0["rule"]?.string == "declared-area" }
+        #expect(declared?["outcome"]?.string == "pass" || declared?["outcome"]?.string == "warn")
+        #expect((result["area_mu"]?.number ?? 0) > 1)
+        let overridden = try CLI.check(["--format", "json", "--industry", "C1713", txt.path])
+        #expect(try JSON.parse(overridden.stdout)["industry"]?.string == "C1713")
+    }
+
+    @Test("a bad TXT or missing figures: one line naming the line or field, exit 2")
+    func badTXT() throws {
+        let swapped = try CLI.check(["--name", "x", "--industry", "C39", fixture.appendingPathComponent("bad_swapped.txt").path])
+        #expect(swapped.status == 2 && swapped.errLines.count == 1 && swapped.err.contains("line 14"), "\(swapped.err)")
+        let noName = try CLI.check([fixture.appendingPathComponent("one_parcel_utf8_lf.txt").path])
+        #expect(noName.status == 2 && noName.err.contains("properties.name"), "\(noName.err)")
+    }
+}
