@@ -249,13 +249,21 @@ public final class PostGISStore: WorkspaceStore {
     }
 
     public func quotaStatuses(year: Int?) throws -> [QuotaStatus] {
-        var sql = "SELECT kind, ref, year FROM zp_quota_accounts"
+        // One grouped query for every account (not one query per account).
+        var sql = """
+            SELECT a.kind, a.ref, a.year, a.name,
+              coalesce(sum(CASE WHEN e.entry = 'allocate' THEN e.amount_mu END), 0),
+              coalesce(-sum(CASE WHEN e.entry = 'draw' THEN e.amount_mu END), 0),
+              coalesce(sum(CASE WHEN e.entry = 'return' THEN e.amount_mu END), 0)
+            FROM zp_quota_accounts a LEFT JOIN zp_quota_entries e ON e.account_id = a.id
+            """
         var params: [PGValue] = []
-        if let year { sql += " WHERE year = $1"; params.append(.int(Int64(year))) }
-        sql += " ORDER BY year, kind, ref"
+        if let year { sql += " WHERE a.year = $1"; params.append(.int(Int64(year))) }
+        sql += " GROUP BY a.id, a.kind, a.ref, a.year, a.name ORDER BY a.year, a.kind, a.ref"
         return try session.query(sql, params).compactMap { r in
             guard let kind = QuotaAccountKey.Kind(rawValue: r[0].text ?? "") else { return nil }
-            return try quotaStatus(QuotaAccountKey(kind: kind, ref: r[1].text ?? "", year: Int(r[2].int ?? 0)))
+            return QuotaStatus(account: QuotaAccountKey(kind: kind, ref: r[1].text ?? "", year: Int(r[2].int ?? 0)), name: r[3].text,
+                               allocatedMu: r[4].double ?? 0, drawnMu: r[5].double ?? 0, returnedMu: r[6].double ?? 0)
         }
     }
 

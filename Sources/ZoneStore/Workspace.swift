@@ -51,30 +51,39 @@ public final class Workspace {
 
     /// The vetting engine for the workspace's current plan, rebuilt only when a layer, the rule
     /// pack or the vocabulary changed (recording many applications stays fast).
-    private var cached: (key: String, plan: PlanData, engine: VettingEngine, layerIds: [String: Int64],
+    private var cached: (key: String, plan: PlanData, engine: VettingEngine?, layerIds: [String: Int64],
                          pack: StoredDocument, vocab: StoredDocument)?
 
-    func currentEngine() throws -> (plan: PlanData, engine: VettingEngine, layerIds: [String: Int64], pack: StoredDocument, vocab: StoredDocument) {
+    /// The current plan, assembled again only when a layer, the rule pack or the vocabulary
+    /// changed, so `check --record` reads the layers once for parsing and vetting alike.
+    private func current() throws -> (key: String, plan: PlanData, engine: VettingEngine?, layerIds: [String: Int64],
+                                      pack: StoredDocument, vocab: StoredDocument) {
         guard let pack = try store.activeDocument(kind: .rulePack), let vocab = try store.activeDocument(kind: .industries) else {
             throw WorkspaceError(.notInitialized, "\(description) has no rule pack: run `zoneplan init`")
         }
         let versions = try store.layerVersions(layer: nil, activeOnly: true)
         let key = versions.map { "\($0.id!)" }.joined(separator: ",") + "|\(pack.id!)|\(vocab.id!)"
-        if let c = cached, c.key == key { return (c.plan, c.engine, c.layerIds, c.pack, c.vocab) }
+        if let c = cached, c.key == key { return c }
         let plan = try self.plan(versions: versions, pack: pack, vocab: vocab)
-        let engine = try VettingEngine(plan: plan)
         let ids = Dictionary(uniqueKeysWithValues: versions.map { ($0.layer, $0.id!) })
-        cached = (key, plan, engine, ids, pack, vocab)
-        return (plan, engine, ids, pack, vocab)
+        cached = (key, plan, nil, ids, pack, vocab)
+        return cached!
+    }
+
+    /// The vetting engine for the current plan, built once per plan.
+    func currentEngine() throws -> (plan: PlanData, engine: VettingEngine, layerIds: [String: Int64], pack: StoredDocument, vocab: StoredDocument) {
+        var c = try current()
+        if c.engine == nil {
+            c.engine = try VettingEngine(plan: c.plan)
+            cached = c
+        }
+        return (c.plan, c.engine!, c.layerIds, c.pack, c.vocab)
     }
 
     /// The plan as the workspace holds it now: active layers, rule pack and vocabulary.
     public func loadPlan() throws -> PlanData {
         guard try store.schemaVersion() > 0 else { throw WorkspaceError(.notInitialized, "\(description) is not initialised: run `zoneplan init`") }
-        guard let pack = try store.activeDocument(kind: .rulePack), let vocab = try store.activeDocument(kind: .industries) else {
-            throw WorkspaceError(.notInitialized, "\(description) has no rule pack: run `zoneplan init`")
-        }
-        return try plan(versions: try store.layerVersions(layer: nil, activeOnly: true), pack: pack, vocab: vocab)
+        return try current().plan
     }
 
     /// The plan exactly as a recorded decision saw it: its rule pack, vocabulary and layer versions.
