@@ -55,7 +55,7 @@ let package = Package(
         ]),
         .testTarget(name: "ZoneGeometryTests", dependencies: ["ZoneGeometry", "CSpatiaLite"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZonePlanTests", dependencies: ["ZonePlan"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZonePlanTests", dependencies: ["ZonePlan", "ZoneVetting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZoneVettingTests", dependencies: ["ZoneVetting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore", "ZonePostGIS"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZonePostGISTests", dependencies: ["ZonePostGIS", "ZoneStore"], resources: [.copy("Fixtures")]),

@@ -10,6 +10,8 @@ public enum FeatureKind: String, Sendable, CaseIterable, Codable {
     case cluster
     /// An approved parcel (e.g. imported from a 报部 TXT).
     case parcel
+    /// The land part of a county (GSHHG shoreline ∩ county): what is not land is sea.
+    case land
 }
 
 /// Development-platform tier (000:343, 000:349, 001:205–).

@@ -13,7 +13,9 @@ public struct ParameterSpec: Sendable {
     }
     public var name: String
     public var kind: Kind
-    public init(_ name: String, _ kind: Kind) { self.name = name; self.kind = kind }
+    /// A quantity that may be left unset (`value: ~`): the rule then reports itself not applied.
+    public var optional: Bool
+    public init(_ name: String, _ kind: Kind, optional: Bool = false) { self.name = name; self.kind = kind; self.optional = optional }
 
     public static func outcome(_ name: String) -> ParameterSpec { .init(name, .choice(["pass", "warn", "fail"])) }
 }
@@ -88,8 +90,8 @@ public struct RulePack: Sendable {
             }
             guard !rules.contains(where: { $0.id == id }) else { throw doc.error(item, "\(path).id", "rule '\(id)' is listed twice", id: id) }
             let description = try doc.string(item, "description", path: path, id: id)
+            // An empty list is allowed for a data check with no clause behind it (e.g. declared-area).
             let citations = try doc.stringList(item, "citation", path: path, id: id)
-            guard !citations.isEmpty else { throw doc.error(item["citation"], "citation", "at least one seed FILE:LINE", id: id) }
             for c in citations where !isCitation(c) {
                 throw doc.error(item["citation"], "citation", "'\(c)' is not a seed FILE:LINE such as 000:116", id: id)
             }
@@ -109,6 +111,12 @@ public struct RulePack: Sendable {
                 case .quantity(let unit, let range):
                     guard node.isMapping, let vNode = node["value"], let uNode = node["unit"] else {
                         throw doc.error(node, field, "expected {value: N, unit: \(unit)}", id: id)
+                    }
+                    if spec.optional, let s = vNode.string, ["", "~", "null", "Null", "NULL"].contains(s) {
+                        guard (uNode.string ?? "") == unit else {
+                            throw doc.error(uNode, "\(field).unit", "wrong unit '\(uNode.string ?? "")': this parameter is in \(unit)", id: id)
+                        }
+                        continue  // not set
                     }
                     guard let v = vNode.number, v.isFinite else { throw doc.error(vNode, "\(field).value", "expected a number, got '\(vNode.string ?? "?")'", id: id) }
                     let u = uNode.string ?? ""

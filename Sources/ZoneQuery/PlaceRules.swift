@@ -31,8 +31,6 @@ enum PlaceRules {
             for z in zones {
                 guard let c = z.category else { continue }
                 let cite = s.citations.filter { $0 == "000:306" || $0 == clause(c) }
-                let req = s.list(c == .optimized ? "optimized_requires" : "ecological_requires") ?? []
-                let exc = s.list(c == .optimized ? "optimized_excludes" : "ecological_excludes") ?? []
                 switch c {
                 case .prohibited:
                     out.append(PlaceRule(rule: s.id, effect: "fail", zh: "\(z.name)：禁止开发区，严禁工业布点",
@@ -40,11 +38,20 @@ enum PlaceRules {
                 case .key:
                     out.append(PlaceRule(rule: s.id, effect: "pass", zh: "\(z.name)：重点开发区，积极吸引工业项目",
                                          en: "\(z.id): key-development zone — industry is welcome", zones: [z.id], citation: cite))
-                case .optimized, .ecological:
-                    let what = c == .optimized ? "优化开发区，仅布局高新技术产业、无污染产业" : "生态经济区，仅适当分布生态型工业，严格限制污染"
+                case .optimized:
+                    let admits = s.list("optimized_admits") ?? []
+                    let polluting = s.list("polluting") ?? []
                     out.append(PlaceRule(rule: s.id, effect: "depends",
-                                         zh: "\(z.name)：\(what)（须属于 \(req.joined(separator: "、"))，不得属于 \(exc.joined(separator: "、"))）",
-                                         en: "\(z.id): \(c.rawValue) zone — the industry must be \(req.joined(separator: ", ")) and not \(exc.joined(separator: ", "))",
+                                         zh: "\(z.name)：优化开发区，主要布局高新技术产业、无污染产业（属于 \(admits.joined(separator: "、")) 或不属于 \(polluting.joined(separator: "、")) 者可布点）",
+                                         en: "\(z.id): optimized zone — a project is admitted if it is \(admits.joined(separator: ", ")) or not \(polluting.joined(separator: ", "))",
+                                         zones: [z.id], citation: cite))
+                case .ecological:
+                    let admits = s.list("ecological_admits") ?? []
+                    let polluting = s.list("polluting") ?? []
+                    let other = s.word("ecological_other_outcome") ?? "warn"
+                    out.append(PlaceRule(rule: s.id, effect: "depends",
+                                         zh: "\(z.name)：生态经济区，严格限制有污染的生产经营活动（\(polluting.joined(separator: "、")) 不予布点）；\(admits.joined(separator: "、")) 可布点；其他清洁工业为 \(other)（须按生态型工业建设运营）",
+                                         en: "\(z.id): ecological zone — \(polluting.joined(separator: ", ")) fails, \(admits.joined(separator: ", ")) passes, other clean industry gets \(other) (to be run as ecological industry)",
                                          zones: [z.id], citation: cite))
                 }
             }
@@ -89,12 +96,11 @@ enum PlaceRules {
                                  zones: platforms.map(\.id), citation: s.citations))
         }
         if let s = spec("land-intensity") {
-            let everywhere = (s.word("applies_to") ?? "everywhere") == "everywhere"
-            if everywhere || !platforms.isEmpty {
-                out.append(PlaceRule(rule: s.id, effect: "depends",
-                                     zh: "投入强度 ≥ \(q(s, "investment_min")) 万元/亩，产出强度 ≥ \(q(s, "output_min")) 万元/亩",
-                                     en: "investment ≥ \(q(s, "investment_min")) 万元/亩 and output ≥ \(q(s, "output_min")) 万元/亩", zones: [], citation: s.citations))
-            }
+            let below = platforms.isEmpty ? (s.word("outside_platform_outcome") ?? "warn") : (s.word("inside_platform_outcome") ?? "fail")
+            out.append(PlaceRule(rule: s.id, effect: "depends",
+                                 zh: "投入强度 ≥ \(q(s, "investment_min")) 万元/亩，产出强度 ≥ \(q(s, "output_min")) 万元/亩（\(platforms.isEmpty ? "平台外" : "平台内")低于此为 \(below)）",
+                                 en: "investment ≥ \(q(s, "investment_min")) 万元/亩 and output ≥ \(q(s, "output_min")) 万元/亩 (below: \(below) \(platforms.isEmpty ? "outside platforms" : "inside a platform"))",
+                                 zones: [], citation: s.citations))
         }
         if let s = spec("energy-intensity") {
             out.append(PlaceRule(rule: s.id, effect: "depends",

@@ -119,7 +119,7 @@ enum DecisionReport {
         }
         h += "</table><h2>位置 Site and zones around it</h2>\(map)"
         h += "<p class=\"note\">黑色为申请地块；红框为审查中不通过或需附条件的图层要素。Black: the site; red outline: zones behind a fail or warn.</p>"
-        h += "<h2>审查结果 Findings</h2><table><tr><th>规则 rule</th><th>结果</th><th>测算值 measured</th><th>限值 limit</th><th>涉及图层要素 zones</th><th>依据 citation</th><th>说明 explanation</th></tr>"
+        h += "<h2>审查结果 Findings</h2><table><tr><th>规则 rule</th><th>结果</th><th>测算值 measured</th><th>限值 limit</th><th>涉及图层要素 zones</th><th>依据 citation</th><th>性质 basis</th><th>说明 explanation</th></tr>"
         for f in r.findings {
             let rule = f.rule + (f.check.map { "/\($0)" } ?? "")
             let zones = f.zones.map { z in
@@ -127,11 +127,21 @@ enum DecisionReport {
             }.joined(separator: "；")
             h += "<tr><td>\(esc(rule))</td><td class=\"o-\(f.outcome.rawValue)\">\(f.outcome.rawValue)</td>"
             h += "<td>\(f.measured.map { num($0, 4) + (f.unit.map { " \($0)" } ?? "") } ?? "")</td><td>\(f.limit.map { num($0, 4) } ?? "")</td>"
-            h += "<td>\(esc(zones))</td><td>\(esc(f.citation.joined(separator: ", ")))</td><td>\(esc(f.explanationZh))<br><span class=\"note\">\(esc(f.explanationEn))</span></td></tr>"
+            h += "<td>\(esc(zones))</td><td>\(esc(f.citation.isEmpty ? "—" : f.citation.joined(separator: ", ")))</td><td>\(esc(f.basis.chinese)) \(f.basis.rawValue)</td><td>\(esc(f.explanationZh))<br><span class=\"note\">\(esc(f.explanationEn))</span></td></tr>"
         }
         h += "</table>"
-        let cites = Array(Set(r.findings.flatMap(\.citation))).sorted()
-        h += "<h2>引用条款 Citations</h2><p>\(esc(cites.joined(separator: " · ")))</p><p class=\"note\">FILE:LINE of the plans in shared/seeds/.</p>"
+        if !r.notApplied.isEmpty {
+            h += "<h2>未执行的规则 Rules not applied</h2><table id=\"not-applied\"><tr><th>规则 rule</th><th>原因 reason</th></tr>"
+            for n in r.notApplied {
+                h += "<tr><td>\(esc(n.rule))</td><td>\(esc(n.explanationZh))<br><span class=\"note\">\(esc(n.explanationEn))</span></td></tr>"
+            }
+            h += "</table>"
+        }
+        h += "<h2>依据条文 Clauses cited</h2><table id=\"clauses\"><tr><th>条款</th><th>规划 plan</th><th>章节 section</th><th>原文 quote</th></tr>"
+        for c in r.clauses {
+            h += "<tr><td>\(esc(c.ref))</td><td>\(esc(c.title))</td><td>\(esc(c.section))</td><td>「\(esc(c.quote))」</td></tr>"
+        }
+        h += "</table><p class=\"note\">FILE:LINE of the plans in shared/seeds/; basis: 条文 text = the clause says it, 解读 reading = our reading where the plan is silent or general, 数据核对 data-check = no clause.</p>"
         h += "<h2>版本 Versions</h2><table><tr><th>rule pack</th><td>\(esc(r.rulePackVersion))</td><th>GeoData</th><td>\(esc(r.geodataVersion))</td></tr>"
         if !r.layerVersions.isEmpty {
             h += "<tr><th>layers</th><td colspan=\"3\">\(esc(r.layerVersions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))</td></tr>"

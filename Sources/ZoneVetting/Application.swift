@@ -23,6 +23,8 @@ public struct Application: Sendable {
     public var valueAddedWan: Double?
     public var energyTce: Double?
     public var declaredAreaMu: Double?
+    /// Yearly emissions of the main pollutants (吨/年), keyed by `Pollutant.field`.
+    public var emissionsT: [String: Double] = [:]
     public var site: Geometry
     public var properties: [String: JSONValue]
 
@@ -38,7 +40,7 @@ public struct Application: Sendable {
     public static let amountFields: [(key: String, unit: String)] = [
         ("investment_wan", "万元"), ("output_wan", "万元/年"), ("value_added_wan", "万元/年"),
         ("energy_tce", "吨标准煤/年"), ("declared_area_mu", "亩"),
-    ]
+    ] + Pollutant.all.map { ($0.field, "吨/年") }
 
     /// Rough box of eastern China: a site outside it is almost surely a coordinate mistake.
     public static let plausibleLon = 108.0...126.0
@@ -86,9 +88,11 @@ public struct Application: Sendable {
             let at = report.location.map { String(format: " at lon %.7f lat %.7f", $0.x, $0.y) } ?? ""
             throw bad2("geometry", "invalid site polygon: \(report.reason)\(at)")
         }
-        return Application(name: name, industry: industry, investmentWan: amounts["investment_wan"], outputWan: amounts["output_wan"],
-                           valueAddedWan: amounts["value_added_wan"], energyTce: amounts["energy_tce"],
-                           declaredAreaMu: amounts["declared_area_mu"], site: site, properties: p)
+        var app = Application(name: name, industry: industry, investmentWan: amounts["investment_wan"], outputWan: amounts["output_wan"],
+                              valueAddedWan: amounts["value_added_wan"], energyTce: amounts["energy_tce"],
+                              declaredAreaMu: amounts["declared_area_mu"], site: site, properties: p)
+        for pol in Pollutant.all { app.emissionsT[pol.field] = amounts[pol.field] }
+        return app
     }
 
     /// Coordinates must be RFC 7946 lon/lat near eastern China; typical mistakes are named.

@@ -35,6 +35,54 @@ public enum Verdict: String, Sendable, Codable, CaseIterable {
     }
 }
 
+/// What a finding rests on: a clause that says it (`text`), our reading where the plan is silent or
+/// general (`reading`, listed in the README), or a check of the application's own data with no
+/// clause behind it (`data-check`).
+public enum Basis: String, Sendable, Codable, CaseIterable {
+    case text, reading
+    case dataCheck = "data-check"
+
+    public var chinese: String {
+        switch self {
+        case .text: return "条文"
+        case .reading: return "解读"
+        case .dataCheck: return "数据核对"
+        }
+    }
+}
+
+/// A rule of the pack that was not applied to this application, and why: silence is not a pass.
+public struct NotApplied: Sendable, Codable, Equatable {
+    public enum Reason: String, Sendable, Codable {
+        /// `enabled: false` in the rule pack.
+        case disabled
+        /// A parameter the rule needs is not set in the rule pack.
+        case parameterNotSet = "parameter-not-set"
+        /// The rule needs a workspace (land quotas) and the check ran without one.
+        case noWorkspace = "no-workspace"
+    }
+    public var rule: String
+    public var reason: Reason
+    /// Which parameters, where the reason is `parameter-not-set`.
+    public var detail: String?
+    public init(rule: String, reason: Reason, detail: String? = nil) { self.rule = rule; self.reason = reason; self.detail = detail }
+
+    public var explanationZh: String {
+        switch reason {
+        case .disabled: return "规则包中已停用（enabled: false）"
+        case .parameterNotSet: return "规则包参数未设定\(detail.map { "（\($0)）" } ?? "")，本规则未执行"
+        case .noWorkspace: return "未使用工作空间，用地指标未核对"
+        }
+    }
+    public var explanationEn: String {
+        switch reason {
+        case .disabled: return "disabled in the rule pack (enabled: false)"
+        case .parameterNotSet: return "rule-pack parameter not set\(detail.map { " (\($0))" } ?? ""): the rule did not run"
+        case .noWorkspace: return "no workspace: land quotas were not checked"
+        }
+    }
+}
+
 /// A plan feature a finding is about, with how the site relates to it.
 public struct ZoneRef: Sendable, Codable, Equatable {
     public var id: String
@@ -71,6 +119,8 @@ public struct Finding: Sendable, Codable, Equatable {
     /// Which part of the rule, where a rule checks more than one thing (e.g. `investment`, `output`).
     public var check: String?
     public var outcome: Outcome
+    /// Whether the clause says this, or it is our reading, or a data check.
+    public var basis: Basis
     public var measured: Double?
     public var limit: Double?
     public var unit: String?
@@ -79,15 +129,31 @@ public struct Finding: Sendable, Codable, Equatable {
     public var explanationZh: String
     public var explanationEn: String
 
-    public init(rule: String, check: String? = nil, outcome: Outcome, measured: Double? = nil, limit: Double? = nil,
+    public init(rule: String, check: String? = nil, outcome: Outcome, basis: Basis = .text, measured: Double? = nil, limit: Double? = nil,
                 unit: String? = nil, zones: [ZoneRef] = [], citation: [String], zh: String, en: String) {
-        self.rule = rule; self.check = check; self.outcome = outcome; self.measured = measured; self.limit = limit
+        self.rule = rule; self.check = check; self.outcome = outcome; self.basis = basis; self.measured = measured; self.limit = limit
         self.unit = unit; self.zones = zones; self.citation = citation; explanationZh = zh; explanationEn = en
     }
 
     enum CodingKeys: String, CodingKey {
-        case rule, check, outcome, measured, limit, unit, zones, citation
+        case rule, check, outcome, basis, measured, limit, unit, zones, citation
         case explanationZh = "explanation_zh", explanationEn = "explanation_en"
+    }
+
+    // Ledger entries written before `basis` existed still decode.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rule = try c.decode(String.self, forKey: .rule)
+        check = try c.decodeIfPresent(String.self, forKey: .check)
+        outcome = try c.decode(Outcome.self, forKey: .outcome)
+        basis = try c.decodeIfPresent(Basis.self, forKey: .basis) ?? .text
+        measured = try c.decodeIfPresent(Double.self, forKey: .measured)
+        limit = try c.decodeIfPresent(Double.self, forKey: .limit)
+        unit = try c.decodeIfPresent(String.self, forKey: .unit)
+        zones = try c.decode([ZoneRef].self, forKey: .zones)
+        citation = try c.decode([String].self, forKey: .citation)
+        explanationZh = try c.decode(String.self, forKey: .explanationZh)
+        explanationEn = try c.decode(String.self, forKey: .explanationEn)
     }
 }
 
@@ -111,6 +177,10 @@ public struct VettingResult: Sendable, Codable {
     public var quotaDraws: [QuotaDraw] = []
     /// Version of each layer the decision used.
     public var layerVersions: [String: String] = [:]
+    /// Rules of the pack that were not applied, and why.
+    public var notApplied: [NotApplied] = []
+    /// The clauses the findings cite (title, section, quote), once each, in citation order.
+    public var clauses: [Clause] = []
 
     enum CodingKeys: String, CodingKey {
         case name, verdict
@@ -124,6 +194,37 @@ public struct VettingResult: Sendable, Codable {
         case quotaChecked = "quota_checked"
         case quotaDraws = "quota_draws"
         case layerVersions = "layer_versions"
+        case notApplied = "not_applied"
+        case clauses
+    }
+
+    public init(name: String, verdict: Verdict, areaMu: Double, counties: [ZoneRef], platforms: [ZoneRef], findings: [Finding],
+                rulePackVersion: String, geodataVersion: String, industry: String, industryName: String?,
+                application: [String: JSONValue]) {
+        self.name = name; self.verdict = verdict; self.areaMu = areaMu; self.counties = counties; self.platforms = platforms
+        self.findings = findings; self.rulePackVersion = rulePackVersion; self.geodataVersion = geodataVersion
+        self.industry = industry; self.industryName = industryName; self.application = application
+    }
+
+    // Ledger entries written before `not_applied` existed still decode.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        verdict = try c.decode(Verdict.self, forKey: .verdict)
+        areaMu = try c.decode(Double.self, forKey: .areaMu)
+        counties = try c.decode([ZoneRef].self, forKey: .counties)
+        platforms = try c.decode([ZoneRef].self, forKey: .platforms)
+        findings = try c.decode([Finding].self, forKey: .findings)
+        rulePackVersion = try c.decode(String.self, forKey: .rulePackVersion)
+        geodataVersion = try c.decode(String.self, forKey: .geodataVersion)
+        industry = try c.decode(String.self, forKey: .industry)
+        industryName = try c.decodeIfPresent(String.self, forKey: .industryName)
+        application = try c.decode([String: JSONValue].self, forKey: .application)
+        quotaChecked = try c.decodeIfPresent(Bool.self, forKey: .quotaChecked) ?? false
+        quotaDraws = try c.decodeIfPresent([QuotaDraw].self, forKey: .quotaDraws) ?? []
+        layerVersions = try c.decodeIfPresent([String: String].self, forKey: .layerVersions) ?? [:]
+        notApplied = try c.decodeIfPresent([NotApplied].self, forKey: .notApplied) ?? []
+        clauses = try c.decodeIfPresent([Clause].self, forKey: .clauses) ?? []
     }
 
     public func rules(with outcome: Outcome) -> [String] {

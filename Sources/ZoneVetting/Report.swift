@@ -56,6 +56,8 @@ public enum Report {
             p["fail_rules"] = .string(r.rules(with: .fail).joined(separator: ","))
             p["warn_rules"] = .string(r.rules(with: .warn).joined(separator: ","))
             p["unverifiable_rules"] = .string(r.rules(with: .unverifiable).joined(separator: ","))
+            p["not_applied_rules"] = .string(r.notApplied.map { "\($0.rule) (\($0.reason.rawValue))" }.joined(separator: ","))
+            p["reading_rules"] = .string(r.findings.filter { $0.basis == .reading && $0.outcome != .pass }.map(\.rule).uniqued().joined(separator: ","))
             p["counties"] = .string(r.counties.map(\.name).joined(separator: ","))
             p["platforms"] = .string(r.platforms.map(\.name).joined(separator: ","))
             p["rule_pack_version"] = .string(r.rulePackVersion)
@@ -95,9 +97,25 @@ public enum Report {
             case .fail: mark = "FAIL"
             case .unverifiable: mark = "N/A "
             }
-            out += "  \(mark) \(pad(rule, 34)) \(pad(figures, 30)) [\(f.citation.joined(separator: ", "))]\n"
+            let cites = f.citation.isEmpty ? "no clause" : f.citation.joined(separator: ", ")
+            out += "  \(mark) \(pad(rule, 34)) \(pad(figures, 30)) \(pad(f.basis.rawValue, 10)) [\(cites)]\n"
             out += "       \(f.explanationZh)\n"
         }
+        if !r.notApplied.isEmpty {
+            out += "  not applied 未执行的规则:\n"
+            for n in r.notApplied {
+                out += "  --   \(pad(n.rule, 34)) \(n.reason.rawValue): \(n.explanationZh)\n"
+            }
+        }
+        let cited = r.clauses
+        if !cited.isEmpty {
+            out += "  clauses 依据条文:\n"
+            for c in cited {
+                out += "  [\(c.ref)] \(c.title) \(c.section)\n"
+                out += "       「\(c.quote)」\n"
+            }
+        }
+        out += "  basis: text = the clause says it 条文; reading = our reading where the plan is silent or general 解读; data-check = no clause 数据核对\n"
         out += "  rule pack \(r.rulePackVersion) · GeoData \(r.geodataVersion)\n"
         return out
     }

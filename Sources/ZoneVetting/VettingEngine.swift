@@ -23,6 +23,19 @@ public final class VettingEngine {
 
     public var engine: GeometryEngine { analyzer.measurer.engine }
 
+    /// Each cited clause once, in the order the findings cite them; a citation the clause book
+    /// lacks is skipped here (the clause tests keep the book complete).
+    static func clauses(citedBy findings: [Finding], in book: ClauseBook) -> [Clause] {
+        var seen = Set<String>()
+        var out: [Clause] = []
+        for f in findings {
+            for ref in f.citation where seen.insert(ref).inserted {
+                if let c = book.clause(for: ref) { out.append(c) }
+            }
+        }
+        return out
+    }
+
     /// - Parameters:
     ///   - quotas: land-quota balances (a workspace); without them the quota rule is not run.
     ///   - year: the quota year (default: this year).
@@ -30,6 +43,7 @@ public final class VettingEngine {
         let year = year ?? Calendar(identifier: .gregorian).component(.year, from: Date())
         let site = try analyzer.analyze(site: app.site)
         var findings: [Finding] = []
+        var notApplied: [NotApplied] = []
         for rule in rules {
             let id = type(of: rule).id
             guard let spec = plan.rulePack.rule(id) else {
@@ -38,7 +52,8 @@ public final class VettingEngine {
                                         zh: "规则包缺少该规则，无法审查", en: "the rule pack has no entry for this rule"))
                 continue
             }
-            guard spec.enabled else { continue }
+            guard spec.enabled else { notApplied.append(NotApplied(rule: id, reason: .disabled)); continue }
+            if let why = rule.notApplied(spec, hasWorkspace: quotas != nil) { notApplied.append(why); continue }
             findings += try rule.evaluate(RuleInput(application: app, site: site, plan: plan, spec: spec,
                                                    quotas: quotas, year: quotas == nil ? nil : year))
         }
@@ -56,6 +71,8 @@ public final class VettingEngine {
         result.quotaChecked = quotas != nil
         result.quotaDraws = draws
         result.layerVersions = plan.layerVersions
+        result.notApplied = notApplied
+        result.clauses = Self.clauses(citedBy: findings, in: plan.clauses)
         return result
     }
 }

@@ -22,8 +22,8 @@ public struct RuleInput {
     }
 
     /// A finding that the data this rule needs is missing: never approvable.
-    public func unverifiable(check: String? = nil, zh: String, en: String, zones: [ZoneRef] = []) -> Finding {
-        Finding(rule: spec.id, check: check, outcome: .unverifiable, zones: zones, citation: citation, zh: zh, en: en)
+    public func unverifiable(check: String? = nil, basis: Basis = .text, zh: String, en: String, zones: [ZoneRef] = []) -> Finding {
+        Finding(rule: spec.id, check: check, outcome: .unverifiable, basis: basis, zones: zones, citation: citation, zh: zh, en: en)
     }
 
     /// Whether the site lies in a platform (share of its area in one platform ≥ the platform
@@ -40,14 +40,22 @@ public protocol VettingRule: Sendable {
     static var id: String { get }
     /// The parameters this rule takes from the rule pack (checked when the pack is loaded).
     static var parameters: [ParameterSpec] { get }
+    /// Why this rule will not run with its pack entry, or nil when it runs. A rule that cannot
+    /// run says so here, so the report lists it instead of staying silent.
+    func notApplied(_ spec: RuleSpec, hasWorkspace: Bool) -> NotApplied?
     func evaluate(_ input: RuleInput) throws -> [Finding]
+}
+
+extension VettingRule {
+    public func notApplied(_ spec: RuleSpec, hasWorkspace: Bool) -> NotApplied? { nil }
 }
 
 /// The rules the engine runs, in report order.
 public enum RuleRegistry {
     public static let all: [any VettingRule] = [
-        JurisdictionRule(), FunctionZoneRule(), PlatformRule(), LayoutFitRule(),
-        LandIntensityRule(), DeclaredAreaRule(), EnergyIntensityRule(), RestrictedIndustryRule(), LandQuotaRule(),
+        JurisdictionRule(), SeaRule(), FunctionZoneRule(), PlatformRule(), LayoutFitRule(),
+        LandIntensityRule(), DeclaredAreaRule(), EnergyIntensityRule(), PollutantEmissionsRule(), RestrictedIndustryRule(),
+        LandQuotaRule(),
     ]
     public static var schemas: [String: [ParameterSpec]] {
         var d: [String: [ParameterSpec]] = [:]
@@ -67,3 +75,11 @@ func num(_ d: Double, _ decimals: Int = 2) -> String {
 }
 
 func pct(_ share: Double) -> String { num(share * 100, 1) + "%" }
+
+extension Array where Element: Hashable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

@@ -1,15 +1,18 @@
 import ZoneGeometry
 import ZonePlan
 
-/// Checks the main functional zones the site overlaps: none in 禁止开发区; only high-tech,
-/// non-polluting industry in 优化开发区; only ecological, non-polluting industry in 生态经济区.
+/// Checks the main functional zones the site overlaps, as 000:306–314 word them: no industry in
+/// 禁止开发区; high-tech **or** non-polluting industry in 优化开发区; in 生态经济区 polluting industry
+/// fails, 生态型工业 passes and other industry is admitted on condition it is run as 生态型工业.
 public struct FunctionZoneRule: VettingRule {
     public static let id = "function-zone"
     public static let parameters: [ParameterSpec] = [
         .init("overlap_tolerance", .quantity(unit: "m2", range: 0...10_000)),
         .init("overlap_tolerance_share", .quantity(unit: "share", range: 0...0.5)),
-        .init("optimized_requires", .industryClasses), .init("optimized_excludes", .industryClasses),
-        .init("ecological_requires", .industryClasses), .init("ecological_excludes", .industryClasses),
+        .init("polluting", .industryClasses),
+        .init("optimized_admits", .industryClasses),
+        .init("ecological_admits", .industryClasses),
+        .outcome("ecological_other_outcome"),
     ]
     public init() {}
 
@@ -31,53 +34,82 @@ public struct FunctionZoneRule: VettingRule {
         }
         let code = input.application.industry
         let catalog = input.catalog
+        func member(_ param: String) -> (Membership, [String]) {
+            let classes = input.spec.list(param) ?? []
+            var best = Membership.no
+            var hits: [String] = []
+            for c in classes {
+                let m = catalog.membership(code, inClass: c)
+                if m == .yes { best = .yes; hits.append(c) } else if m == .possible && best == .no { best = .possible }
+            }
+            return (best, hits)
+        }
+        let (polluting, pollutingClasses) = member("polluting")
         for z in real {
             guard let category = z.feature.category else { continue }
             let ref = z.ref()
             let clause = Self.clause(category, input.citation)
             let where_ = "\(z.feature.name)（\(num(z.overlapMu)) 亩，\(pct(z.share))）"
+            let whereEn = "\(category.rawValue) zone \(z.feature.id) (\(pct(z.share)))"
+            func finding(_ o: Outcome, _ basis: Basis, _ zh: String, _ en: String) -> Finding {
+                Finding(rule: Self.id, check: category.rawValue, outcome: o, basis: basis, measured: z.overlapMu, unit: "亩",
+                        zones: [ref], citation: clause, zh: zh, en: en)
+            }
+            let coarse = "行业代码 \(code) 过粗，无法判断，请给出四位小类代码"
+            let coarseEn = "industry code \(code) is too coarse to tell — give the 4-digit class"
+            let pollutingZh = pollutingClasses.map(className).joined(separator: "、")
             switch category {
             case .prohibited:
-                findings.append(Finding(rule: Self.id, check: category.rawValue, outcome: .fail, measured: z.overlapM2, limit: tolM2, unit: "m2",
+                findings.append(Finding(rule: Self.id, check: category.rawValue, outcome: .fail, basis: .text, measured: z.overlapM2, limit: tolM2, unit: "m2",
                                         zones: [ref], citation: clause,
                                         zh: "用地与禁止开发区 \(where_) 重叠，禁止开发区严禁工业布点",
                                         en: "the site overlaps prohibited-development zone \(z.feature.id) by \(num(z.overlapM2, 0)) m² (\(pct(z.share))); no industry may be sited there"))
             case .key:
-                findings.append(Finding(rule: Self.id, check: category.rawValue, outcome: .pass, measured: z.share * 100, unit: "%",
+                findings.append(Finding(rule: Self.id, check: category.rawValue, outcome: .pass, basis: .text, measured: z.share * 100, unit: "%",
                                         zones: [ref], citation: clause,
                                         zh: "用地位于\(where_)，属重点开发区，积极吸引工业项目",
                                         en: "the site lies in key-development zone \(z.feature.id) (\(pct(z.share))), where industry is welcome"))
-            case .optimized, .ecological:
-                let requires = input.spec.list(category == .optimized ? "optimized_requires" : "ecological_requires") ?? []
-                let excludes = input.spec.list(category == .optimized ? "optimized_excludes" : "ecological_excludes") ?? []
-                let missing = requires.map { ($0, catalog.membership(code, inClass: $0)) }.filter { $0.1 != .yes }
-                let hit = excludes.map { ($0, catalog.membership(code, inClass: $0)) }.filter { $0.1 != .no }
-                let need = category == .optimized ? "仅布局高新技术产业、无污染产业" : "仅适当分布生态型工业，严格限制有污染的生产经营活动"
-                let needEn = category == .optimized ? "only high-tech, non-polluting industry" : "only ecological industry, no polluting activity"
-                if hit.contains(where: { $0.1 == .yes }) || missing.contains(where: { $0.1 == .no }) {
-                    let why = (hit.filter { $0.1 == .yes }.map { "属于\(className($0.0))" } + missing.filter { $0.1 == .no }.map { "不属于\(className($0.0))" }).joined(separator: "、")
-                    let whyEn = (hit.filter { $0.1 == .yes }.map { "is \($0.0)" } + missing.filter { $0.1 == .no }.map { "is not \($0.0)" }).joined(separator: ", ")
-                    findings.append(Finding(rule: Self.id, check: category.rawValue, outcome: .fail, measured: z.overlapMu, unit: "亩",
-                                            zones: [ref], citation: clause,
-                                            zh: "用地位于\(where_)，该区\(need)；本项目行业 \(code) \(why)",
-                                            en: "the site lies in \(category.rawValue) zone \(z.feature.id) (\(pct(z.share))), which admits \(needEn); industry \(code) \(whyEn)"))
-                } else if !hit.isEmpty || !missing.isEmpty {
-                    findings.append(Finding(rule: Self.id, check: category.rawValue, outcome: .unverifiable, measured: z.overlapMu, unit: "亩",
-                                            zones: [ref], citation: clause,
-                                            zh: "用地位于\(where_)，该区\(need)；行业代码 \(code) 过粗，无法判断，请给出四位小类代码",
-                                            en: "the site lies in \(category.rawValue) zone \(z.feature.id), which admits \(needEn); industry code \(code) is too coarse to tell — give the 4-digit class"))
+            case .optimized:
+                // 000:308: 主要布局高新技术产业、无污染产业 — either admits the project.
+                let (highTech, htClasses) = member("optimized_admits")
+                if highTech == .yes {
+                    findings.append(finding(.pass, .text, "用地位于\(where_)，优化开发区主要布局高新技术产业、无污染产业；本项目行业 \(code) 属\(htClasses.map(className).joined(separator: "、"))",
+                                            "the site lies in \(whereEn), which admits high-tech or non-polluting industry; industry \(code) is \(htClasses.joined(separator: ", "))"))
+                } else if polluting == .no {
+                    findings.append(finding(.pass, .text, "用地位于\(where_)，优化开发区主要布局高新技术产业、无污染产业；本项目行业 \(code) 不属污染型行业",
+                                            "the site lies in \(whereEn), which admits high-tech or non-polluting industry; industry \(code) is not pollution-intensive"))
+                } else if polluting == .yes && highTech == .no {
+                    findings.append(finding(.fail, .text, "用地位于\(where_)，优化开发区主要布局高新技术产业、无污染产业，不准再新上此外工业项目；本项目行业 \(code) 属\(pollutingZh)，且非高新技术产业",
+                                            "the site lies in \(whereEn), which admits only high-tech or non-polluting industry; industry \(code) is \(pollutingClasses.joined(separator: ", ")) and not high-tech"))
                 } else {
-                    findings.append(Finding(rule: Self.id, check: category.rawValue, outcome: .pass, measured: z.share * 100, unit: "%",
-                                            zones: [ref], citation: clause,
-                                            zh: "用地位于\(where_)，本项目行业 \(code) 符合该区要求（\(need)）",
-                                            en: "the site lies in \(category.rawValue) zone \(z.feature.id); industry \(code) meets its rule (\(needEn))"))
+                    findings.append(finding(.unverifiable, .text, "用地位于\(where_)，优化开发区仅布局高新技术产业、无污染产业；\(coarse)",
+                                            "the site lies in \(whereEn), which admits high-tech or non-polluting industry; \(coarseEn)"))
+                }
+            case .ecological:
+                // 000:312: 适当分布生态型工业，严格限制有污染的生产经营活动.
+                let (eco, ecoClasses) = member("ecological_admits")
+                if polluting == .yes {
+                    findings.append(finding(.fail, .text, "用地位于\(where_)，生态经济区严格限制有污染的生产经营活动；本项目行业 \(code) 属\(pollutingZh)",
+                                            "the site lies in \(whereEn), where polluting activity is strictly restricted; industry \(code) is \(pollutingClasses.joined(separator: ", "))"))
+                } else if polluting == .possible {
+                    findings.append(finding(.unverifiable, .text, "用地位于\(where_)，生态经济区严格限制有污染的生产经营活动；\(coarse)",
+                                            "the site lies in \(whereEn), where polluting activity is strictly restricted; \(coarseEn)"))
+                } else if eco == .yes {
+                    findings.append(finding(.pass, .text, "用地位于\(where_)，生态经济区适当分布生态型工业；本项目行业 \(code) 属\(ecoClasses.map(className).joined(separator: "、"))",
+                                            "the site lies in \(whereEn), where ecological industry may be sited; industry \(code) is \(ecoClasses.joined(separator: ", "))"))
+                } else {
+                    // The clause neither admits nor bars clean industry off the ecological list: our
+                    // reading is a condition that it be built and run as 生态型工业.
+                    findings.append(finding(input.outcome("ecological_other_outcome", default: .warn), .reading,
+                                            "用地位于\(where_)，生态经济区实行保护优先、适度开发，适当分布生态型工业；本项目行业 \(code) 不属污染型行业，可附条件布点：须按生态型工业建设运营——通过环评和清洁生产审核，主要污染物达标排放并落实总量替代，能耗不高于全市平均，不占用生态保护空间",
+                                            "the site lies in \(whereEn) (protection first, moderate development, ecological industry); industry \(code) is not pollution-intensive and is admitted on condition it is run as ecological industry: EIA and cleaner-production audit, pollutants within standards with quota offsets, energy use not above the city average, no ecological-protection land used"))
                 }
             }
         }
         // Overlaps below tolerance with a prohibited zone are reported (an official may want to trim the site).
         for z in zones where !real.contains(where: { $0.feature.id == z.feature.id }) && z.feature.category == .prohibited {
-            findings.append(Finding(rule: Self.id, check: "prohibited-edge", outcome: .pass, measured: z.overlapM2, limit: tolM2, unit: "m2",
-                                    zones: [z.ref()], citation: input.citation,
+            findings.append(Finding(rule: Self.id, check: "prohibited-edge", outcome: .pass, basis: .reading, measured: z.overlapM2, limit: tolM2, unit: "m2",
+                                    zones: [z.ref()], citation: Self.clause(.prohibited, input.citation),
                                     zh: "用地仅与禁止开发区 \(z.feature.name) 边界相接（\(num(z.overlapM2, 1)) m²，在容差内）",
                                     en: "the site only touches prohibited zone \(z.feature.id) (\(num(z.overlapM2, 1)) m², within tolerance)"))
         }

@@ -2,6 +2,7 @@ import ZoneGeometry
 import ZonePlan
 
 /// Checks that the site lies in Jiaxing, and names the county-level units it falls in with overlap areas.
+/// The plans' scope is the city (000:15, 001:15); the sign-off by each county of a straddling site is our reading.
 public struct JurisdictionRule: VettingRule {
     public static let id = "jurisdiction"
     public static let parameters: [ParameterSpec] = [
@@ -42,7 +43,7 @@ public struct JurisdictionRule: VettingRule {
         if real.count > 1 {
             let listEn = real.map { "\($0.feature.nameEn ?? $0.feature.name) \(num($0.overlapMu)) mu (\(pct($0.share)))" }.joined(separator: ", ")
             return [Finding(rule: Self.id, check: "counties", outcome: input.outcome("multi_county_outcome", default: .warn),
-                            measured: Double(real.count), limit: 1, unit: "县（市、区）", zones: countyRefs, citation: input.citation,
+                            basis: .reading, measured: Double(real.count), limit: 1, unit: "县（市、区）", zones: countyRefs, citation: input.citation,
                             zh: "用地跨 \(real.count) 个县（市、区）：\(list)；须各方会签并分别核减用地指标",
                             en: "the site spans \(real.count) county-level units: \(listEn); each must sign off and account for its share of land quota")]
         }

@@ -30,7 +30,7 @@ public struct LayoutFitRule: VettingRule {
             if site.overlaps(kind: .city).isEmpty {
                 findings.append(input.unverifiable(zh: "用地不在嘉兴市域内，无产业布局导向可查", en: "the site is outside Jiaxing: no layout guidance applies"))
             } else {
-                findings.append(Finding(rule: Self.id, outcome: input.outcome("mismatch_outcome", default: .warn), citation: input.citation,
+                findings.append(Finding(rule: Self.id, outcome: input.outcome("mismatch_outcome", default: .warn), basis: .reading, citation: input.citation,
                                         zh: "用地所在区域无产业布局导向，请人工核对", en: "no layout guidance covers the site; check by hand"))
             }
             return findings
@@ -63,7 +63,9 @@ public struct LayoutFitRule: VettingRule {
             return out.isEmpty ? input.citation : out
         }
         if matches.isEmpty {
-            findings.append(Finding(rule: Self.id, outcome: input.outcome("mismatch_outcome", default: .warn),
+            // The guidance lists say where industries are led, not where others are barred: a
+            // mismatch is a warning, our reading.
+            findings.append(Finding(rule: Self.id, outcome: input.outcome("mismatch_outcome", default: .warn), basis: .reading,
                                     zones: areas.map { $0.ref() }, citation: cites(areas),
                                     zh: "行业 \(code)（\(industryName)）不在所在区域的产业导向内：\(quoted.joined(separator: " "))",
                                     en: "industry \(code) (\(industryName)) is on none of the guidance lists of \(quotedEn.joined(separator: ", "))"))

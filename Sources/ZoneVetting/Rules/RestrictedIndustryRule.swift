@@ -2,6 +2,9 @@ import ZoneGeometry
 import ZonePlan
 
 /// Checks pollution- and energy-intensive industry: pollution only inside platforms (central treatment), energy review for key energy users.
+/// 000:370 restricts high-pollution, high-energy projects entering the platforms and asks for
+/// central treatment there; that such a project *fails outside* a platform is our reading, not a
+/// sentence of the plan.
 public struct RestrictedIndustryRule: VettingRule {
     public static let id = "restricted-industry"
     public static let parameters: [ParameterSpec] = [
@@ -21,9 +24,9 @@ public struct RestrictedIndustryRule: VettingRule {
             let inside = input.insidePlatforms
             if inside.isEmpty {
                 findings.append(Finding(rule: Self.id, check: "pollution", outcome: input.outcome("pollution_outside_platform_outcome", default: .fail),
-                                        citation: ["000:370", "000:468"],
-                                        zh: "行业 \(code) 属污染型行业（\(basisP)），须进入发展平台集中治污，本用地不在平台内",
-                                        en: "industry \(code) is pollution-intensive; it must locate in a platform with central treatment, and this site is outside every platform"))
+                                        basis: .reading, citation: ["000:370", "000:468"],
+                                        zh: "行业 \(code) 属污染型行业（\(basisP)）；规划要求平台内污染物集中治理，据此解读污染型项目须进入发展平台，本用地不在平台内",
+                                        en: "industry \(code) is pollution-intensive; the plan has pollutants treated centrally in platforms, which we read as requiring such projects to locate in one, and this site is outside every platform"))
             } else {
                 findings.append(Finding(rule: Self.id, check: "pollution", outcome: input.outcome("pollution_inside_platform_outcome", default: .warn),
                                         zones: inside.map { $0.ref() }, citation: ["000:370", "000:468"],
@@ -34,7 +37,7 @@ public struct RestrictedIndustryRule: VettingRule {
             findings.append(input.unverifiable(check: "pollution", zh: "行业代码 \(code) 过粗，无法判断是否属污染型行业，请给出四位小类代码",
                                                en: "industry code \(code) is too coarse to tell whether it is pollution-intensive — give the 4-digit class"))
         case .no:
-            findings.append(Finding(rule: Self.id, check: "pollution", outcome: .pass, citation: input.citation,
+            findings.append(Finding(rule: Self.id, check: "pollution", outcome: .pass, basis: .reading, citation: ["000:370", "000:468"],
                                     zh: "行业 \(code) 不属污染型行业", en: "industry \(code) is not pollution-intensive"))
         }
         let threshold = input.spec.quantity("key_energy_user_threshold") ?? 1000
@@ -58,7 +61,7 @@ public struct RestrictedIndustryRule: VettingRule {
                                                en: energy == nil ? "energy_tce is missing: cannot tell whether this is a key energy user" : "industry code \(code) is too coarse to tell whether it is energy-intensive"))
         } else {
             findings.append(Finding(rule: Self.id, check: "energy-review", outcome: .pass, measured: energy, limit: threshold, unit: "吨标准煤/年",
-                                    citation: input.citation, zh: "非高耗能行业，年综合能耗低于重点用能单位标准",
+                                    citation: ["000:463", "000:464"], zh: "非高耗能行业，年综合能耗低于重点用能单位标准",
                                     en: "not energy-intensive and below the key-energy-user threshold"))
         }
         return findings

@@ -45,3 +45,11 @@ write("layout", [
          guidance={"lead": ["电子信息"], "upgrade": ["纺织"], "foster": ["新能源"]}, source="seed 000:286"),
     feat("core-ring", "核心圈层", "core_ring", box(120.76, 30.77, 120.78, 30.79), source="seed 000:281"),
 ])
+# Land: all of county A; county B but for a 0.005° "sea" corner in the south-east (lon 120.795–120.80,
+# lat 30.70–30.705), inside the strip with no functional-zone data.
+write("land", [
+    feat("land-a", "甲县陆域", "land", box(120.70, 30.70, 120.75, 30.80), county="330402"),
+    feat("land-b", "乙县陆域", "land", {"type": "Polygon", "coordinates": [[[120.75, 30.70], [120.795, 30.70], [120.795, 30.705],
+                                                                             [120.80, 30.705], [120.80, 30.80], [120.75, 30.80], [120.75, 30.70]]]},
+         county="330411"),
+])
