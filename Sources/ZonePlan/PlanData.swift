@@ -16,6 +16,8 @@ public struct PlanData: Sendable {
     /// The texts the vocabulary and rule pack were read from, so a workspace can keep them.
     public var industriesText: String = ""
     public var rulePackText: String = ""
+    /// What each seed citation says (`clauses.yaml` in the GeoData root); `.empty` if there is none.
+    public var clauses: ClauseBook = .empty
 
     public var allFeatures: [PlanFeature] { layers.flatMap(\.features) }
     public func feature(id: String) -> PlanFeature? { allFeatures.first { $0.id == id } }
@@ -72,6 +74,7 @@ public struct PlanData: Sendable {
         plan.industriesText = industriesDoc.text
         plan.rulePackText = packDoc.text
         for l in layers { plan.layerVersions[l.name] = version }
+        plan.clauses = try ClauseBook.loadIfPresent(in: root, displayName: display(root.appendingPathComponent("clauses.yaml"), root))
         return plan
     }
 
@@ -112,6 +115,7 @@ public struct PlanData: Sendable {
         plan.layerVersions = versions
         plan.industriesText = industriesText
         plan.rulePackText = rulePackText
+        plan.clauses = try ClauseBook.loadIfPresent(in: root, displayName: display(root.appendingPathComponent("clauses.yaml"), root))
         return plan
     }
 

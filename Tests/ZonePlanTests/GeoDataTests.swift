@@ -2,31 +2,10 @@ import Foundation
 import Testing
 import ZoneGeometry
 @testable import ZonePlan
+import ZoneVetting
 
-/// Parameter schemas as the vetting engine declares them (ZonePlan cannot import the vetting
-/// layer, so the test states what a real pack must satisfy).
-let schemas: [String: [ParameterSpec]] = [
-    "jurisdiction": [.init("outside_tolerance", .quantity(unit: "m2", range: 0...10_000)),
-                     .init("outside_tolerance_share", .quantity(unit: "share", range: 0...0.5)), .outcome("multi_county_outcome")],
-    "function-zone": [.init("overlap_tolerance", .quantity(unit: "m2", range: 0...10_000)),
-                      .init("overlap_tolerance_share", .quantity(unit: "share", range: 0...0.5)),
-                      .init("optimized_requires", .industryClasses), .init("optimized_excludes", .industryClasses),
-                      .init("ecological_requires", .industryClasses), .init("ecological_excludes", .industryClasses)],
-    "platform": [.init("inside_share", .quantity(unit: "share", range: 0.5...1)),
-                 .init("nearest_count", .quantity(unit: "count", range: 1...20)), .outcome("outside_outcome")],
-    "layout-fit": [.outcome("core_ring_outcome"), .outcome("mismatch_outcome"),
-                   .init("overlap_tolerance_share", .quantity(unit: "share", range: 0...0.5))],
-    "land-intensity": [.init("investment_min", .quantity(unit: "万元/亩", range: 0...100_000)),
-                       .init("output_min", .quantity(unit: "万元/亩", range: 0...100_000)),
-                       .init("applies_to", .choice(["everywhere", "platforms"]))],
-    "declared-area": [.init("tolerance_share", .quantity(unit: "share", range: 0...0.5)), .outcome("outcome")],
-    "energy-intensity": [.init("max_tce_per_value_added", .quantity(unit: "吨标准煤/万元", range: 0...100))],
-    "restricted-industry": [.outcome("pollution_outside_platform_outcome"), .outcome("pollution_inside_platform_outcome"),
-                            .init("key_energy_user_threshold", .quantity(unit: "吨标准煤/年", range: 0...1_000_000)),
-                            .outcome("energy_review_outcome")],
-    "land-quota": [.init("missing_county_account_outcome", .choice(["unverifiable", "warn", "pass"])),
-                   .init("overlap_tolerance_share", .quantity(unit: "share", range: 0...0.5))],
-]
+/// Parameter schemas as the vetting engine declares them (one copy: the rules' own).
+let schemas: [String: [ParameterSpec]] = RuleRegistry.schemas
 
 /// The repository's GeoData folder (tests run from a fresh clone; no copy needed).
 let repoGeoData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

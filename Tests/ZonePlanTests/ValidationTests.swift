@@ -63,10 +63,23 @@ func mutateFirstFeature(_ obj: inout [String: Any], _ change: (inout [String: An
 
     @Test func unknownIndustryClassIsNamed() throws {
         let c = try BrokenCopy()
-        try c.edit("rulepack.yaml") { $0.replacingOccurrences(of: "optimized_requires: [high_tech]", with: "optimized_requires: [hightech]") }
+        try c.edit("rulepack.yaml") { $0.replacingOccurrences(of: "optimized_admits: [high_tech]", with: "optimized_admits: [hightech]") }
         let e = try #require(c.loadError())
-        #expect(e.field == "params.optimized_requires")
+        #expect(e.field == "params.optimized_admits")
         #expect(e.message.contains("hightech"))
+    }
+
+    @Test func onlyOptionalParametersMayBeLeftUnset() throws {
+        // A required figure left unset is refused ...
+        let c = try BrokenCopy()
+        try c.edit("rulepack.yaml") { $0.replacingOccurrences(of: "max_tce_per_value_added: {value: 1.05,", with: "max_tce_per_value_added: {value: ~,") }
+        #expect(c.loadError()?.field == "params.max_tce_per_value_added.value")
+        // ... an optional one (a city average the bureau has not set yet) is not, but its unit is still checked.
+        let d = try BrokenCopy()
+        try d.edit("rulepack.yaml") { $0.replacingOccurrences(of: "city_avg_cod: {value: ~, unit: 千克/万元}", with: "city_avg_cod: {value: ~, unit: 吨/万元}") }
+        #expect(d.loadError()?.field == "params.city_avg_cod.unit")
+        let plan = try PlanData.load(from: repoGeoData, ruleSchemas: schemas)
+        #expect(plan.rulePack.rule("pollutant-emissions")?.quantity("city_avg_cod") == nil)
     }
 
     @Test func unknownRuleAndBadCitationAreRefused() throws {
@@ -77,6 +90,10 @@ func mutateFirstFeature(_ obj: inout [String: Any], _ change: (inout [String: An
         try d.edit("rulepack.yaml") { $0.replacingOccurrences(of: #"citation: ["002:51""#, with: #"citation: ["page 51""#) }
         let e = try #require(d.loadError())
         #expect(e.featureId == "energy-intensity" && e.field == "citation")
+        // A data check may cite nothing (declared-area does), but the list must be there.
+        let f = try BrokenCopy()
+        try f.edit("rulepack.yaml") { $0.replacingOccurrences(of: "    citation: []\n", with: "") }
+        #expect((f.loadError()?.field ?? "").hasSuffix("citation"))
     }
 
     @Test func outOfRangeValueAndBrokenYAMLAreRefused() throws {
