@@ -21,7 +21,7 @@ struct ExportTests {
         for key in ["source", "geometry_method", "schematic", "accuracy_m", "tier"] { #expect(f.properties[key] != nil, "\(key)") }
         #expect(f.properties["layer"] == .string("platforms"))
         #expect((f.properties["area_mu"]?.doubleValue ?? 0) > 0)
-        #expect(throws: QueryError.notFound("unknown layer 'nope' (layers: admin, layout, platforms, function_zones, clusters)")) {
+        #expect(throws: QueryError.notFound("unknown layer 'nope' (layers: admin, layout, platforms, function_zones, clusters, land)")) {
             try LayerExport.features(plan: plan, layers: ["nope"])
         }
     }
@@ -138,7 +138,9 @@ struct ExportTests {
             #expect(a.count == b.count)
             for (p, q) in zip(a, b) { worst = max(worst, abs(p[0] - q[0]), abs(p[1] - q[1])) }
         }
-        #expect(worst <= 1.0000001e-7, "largest difference \(worst)")
+        // GDAL's number formatting (OGRFormatDouble) rounds a run of nines or zeros: 120.6999999 is written
+        // 120.7 and 120.3999991 is written 120.4, so a difference up to 1e-6° (11 cm) is GDAL's, not ours.
+        #expect(worst <= 1.0000001e-6, "largest difference \(worst)")
     }
 }
 

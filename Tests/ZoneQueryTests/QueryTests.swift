@@ -84,7 +84,7 @@ struct QueryTests {
         #expect(a.hits.contains { $0.feature.id == "platform-prov-jxip" })
         let p0 = try q.query(pt)
         #expect(p0.queryAreaMu == 0 && p0.hits.allSatisfy { $0.shareOfQuery == nil })
-        #expect(throws: QueryError.notFound("unknown layer 'parcels' (layers: admin, layout, platforms, function_zones, clusters)")) {
+        #expect(throws: QueryError.notFound("unknown layer 'parcels' (layers: admin, layout, platforms, function_zones, clusters, land)")) {
             try q.query(pt, layer: "parcels")
         }
         do { _ = try q.query(pt, bufferM: -1); Issue.record("negative buffer accepted") } catch let e as QueryError { #expect(e.exitCode == 2) }

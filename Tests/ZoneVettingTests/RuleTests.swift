@@ -66,28 +66,43 @@ import ZonePlan
         #expect(f.contains { $0.check == "prohibited-edge" && $0.zones.first?.id == "fz-pro" })
     }
 
-    @Test func optimizedZoneTakesHighTechOnly() throws {
+    @Test func optimizedZoneTakesHighTechOrNonPolluting() throws {
+        // 000:308: 主要布局高新技术产业、无污染产业 — either one admits the project.
         let site = Mini.site(120.755, 30.76)
-        #expect(try Mini.findings(FunctionZoneRule(), Mini.app(site, industry: "C3976")).outcome("optimized") == .pass)
+        let highTech = try Mini.findings(FunctionZoneRule(), Mini.app(site, industry: "C3976"))
+        #expect(highTech.outcome("optimized") == .pass)
+        #expect(highTech[0].basis == .text && highTech[0].citation.contains("000:308"))
+        // Not high-tech, not polluting (C39 other than C3976): admitted as 无污染产业.
+        #expect(try Mini.findings(FunctionZoneRule(), Mini.app(site, industry: "C39")).outcome("optimized") == .pass)
         let textile = try Mini.findings(FunctionZoneRule(), Mini.app(site, industry: "C1713"))
         #expect(textile.outcome("optimized") == .fail)
         #expect(textile[0].explanationEn.contains("pollution_intensive"))
     }
 
-    @Test func ecologicalZoneRefusesNonEcologicalIndustry() throws {
+    @Test func ecologicalZoneAdmitsCleanIndustryOnCondition() throws {
         let site = Mini.site(120.785, 30.74)
-        #expect(try Mini.findings(FunctionZoneRule(), Mini.app(site, industry: "C13")).outcome("ecological") == .pass)
-        #expect(try Mini.findings(FunctionZoneRule(), Mini.app(site, industry: "C39")).outcome("ecological") == .fail)
+        // The ecological list passes (适当分布生态型工业).
+        let eco = try Mini.findings(FunctionZoneRule(), Mini.app(site, industry: "C13"))
+        #expect(eco.outcome("ecological") == .pass && eco[0].basis == .text)
+        // Clean industry off the list: a condition, and our reading, not the text.
+        let clean = try Mini.findings(FunctionZoneRule(), Mini.app(site, industry: "C39"))
+        #expect(clean.outcome("ecological") == .warn)
+        #expect(clean[0].basis == .reading)
+        #expect(clean[0].explanationEn.contains("run as ecological industry"))
+        // Polluting industry fails (严格限制有污染的生产经营活动).
+        let dyeing = try Mini.findings(FunctionZoneRule(), Mini.app(site, industry: "C1713"))
+        #expect(dyeing.outcome("ecological") == .fail && dyeing[0].basis == .text)
+        #expect(dyeing[0].citation.contains("000:312"))
     }
 
     @Test func coarseCodeIsJudgedSafely() throws {
         // C17 may or may not be 印染 (C1713, pollution-intensive): unverifiable, never a pass.
         let f = try Mini.findings(FunctionZoneRule(), Mini.app(Mini.site(120.785, 30.74), industry: "C17"))
-        #expect(f.outcome("ecological") == .fail)  // C17 is not ecological at all
-        // C39 may be high-tech (C3976 is) or not: the optimized zone cannot be judged.
-        let g = try Mini.findings(FunctionZoneRule(), Mini.app(Mini.site(120.755, 30.76), industry: "C39"))
+        #expect(f.outcome("ecological") == .unverifiable)
+        #expect(f[0].explanationEn.contains("too coarse"))
+        // In the optimized zone C17 is not high-tech and may be polluting: cannot be judged either.
+        let g = try Mini.findings(FunctionZoneRule(), Mini.app(Mini.site(120.755, 30.76), industry: "C17"))
         #expect(g.outcome("optimized") == .unverifiable)
-        #expect(g[0].explanationEn.contains("too coarse"))
     }
 
     @Test func siteWithoutZoneDataFailsClosed() throws {

@@ -9,6 +9,7 @@ public struct RestrictedIndustryRule: VettingRule {
     public static let id = "restricted-industry"
     public static let parameters: [ParameterSpec] = [
         .outcome("pollution_outside_platform_outcome"), .outcome("pollution_inside_platform_outcome"),
+        .outcome("pollution_led_area_outcome"),
         .init("key_energy_user_threshold", .quantity(unit: "吨标准煤/年", range: 0...1_000_000)),
         .outcome("energy_review_outcome"),
     ]
@@ -22,7 +23,21 @@ public struct RestrictedIndustryRule: VettingRule {
         switch catalog.membership(code, inClass: "pollution_intensive") {
         case .yes:
             let inside = input.insidePlatforms
-            if inside.isEmpty {
+            // Where the layout itself leads this industry (e.g. 滨海新区 临港重化工业, 000:296), the
+            // plan places it there: the platform reading gives way to a condition.
+            let tol = input.plan.rulePack.rule("layout-fit")?.quantity("overlap_tolerance_share") ?? 0.001
+            let led = input.site.overlaps.filter { o in
+                o.share > tol && (o.feature.guidance?.lead ?? []).contains { catalog.membership(code, inTerm: $0) == .yes }
+            }
+            if inside.isEmpty && !led.isEmpty {
+                let names = led.map { o in "\(o.feature.name)「重点布局」" + (o.feature.guidance?.lead ?? []).filter { catalog.membership(code, inTerm: $0) == .yes }.joined(separator: "、") }
+                var cites: [String] = []
+                for o in led { for r in seedRefs(o.feature.source) where !cites.contains(r) { cites.append(r) } }
+                findings.append(Finding(rule: Self.id, check: "pollution", outcome: input.outcome("pollution_led_area_outcome", default: .warn),
+                                        basis: .reading, zones: led.map { $0.ref() }, citation: ["000:370", "000:468"] + cites,
+                                        zh: "行业 \(code) 属污染型行业，用地不在发展平台内，但位于规划重点布局该产业的区域（\(names.joined(separator: "；"))）：须接入集中治污设施，通过环评并落实主要污染物总量指标替代",
+                                        en: "industry \(code) is pollution-intensive and outside every platform, but the layout leads this industry here (\(led.map { $0.feature.nameEn ?? $0.feature.id }.joined(separator: ", "))): conditional on central treatment, an EIA and pollutant-quota offsets"))
+            } else if inside.isEmpty {
                 findings.append(Finding(rule: Self.id, check: "pollution", outcome: input.outcome("pollution_outside_platform_outcome", default: .fail),
                                         basis: .reading, citation: ["000:370", "000:468"],
                                         zh: "行业 \(code) 属污染型行业（\(basisP)）；规划要求平台内污染物集中治理，据此解读污染型项目须进入发展平台，本用地不在平台内",

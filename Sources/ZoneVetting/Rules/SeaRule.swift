@@ -22,7 +22,13 @@ public struct SeaRule: VettingRule {
         // Only the part inside the city is judged here; outside it the jurisdiction rule decides.
         let land = site.overlaps(kind: .land)
         let city = site.overlaps(kind: .city)
-        let inCity = city.isEmpty ? site.areaM2 : min(site.areaM2, city.map(\.overlapM2).reduce(0, +))
+        let hasCity = !input.plan.features(kind: .city).isEmpty
+        let inCity = hasCity ? min(site.areaM2, city.map(\.overlapM2).reduce(0, +)) : site.areaM2
+        if hasCity && inCity <= 0 {
+            return [Finding(rule: Self.id, outcome: .pass, basis: .reading, citation: input.citation,
+                            zh: "用地不在嘉兴市域内，海域与否不在本市审查范围（见 jurisdiction）",
+                            en: "the site is outside Jiaxing: land or sea is not for this city to judge (see jurisdiction)")]
+        }
         let onLand = min(inCity, land.map(\.overlapM2).reduce(0, +))
         let sea = max(0, inCity - onLand)
         let share = site.areaM2 > 0 ? sea / site.areaM2 : 0
