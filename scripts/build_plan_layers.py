@@ -663,7 +663,7 @@ def write_manifest():
             ("function_zones", "主体功能区（示意）", "Main functional zones, schematic, cover the city without overlaps"),
             ("clusters", "产业集群", "2020 five clusters and 2022 one-county-one-cluster"),
             ("land", "陆域（海岸线）", "Land part of each county: county polygon ∩ GSHHG 2.3.7 full-resolution land, derived")]
-    m = {"geodata_version": "2026.11.1", "crs": "WGS84 lon/lat (RFC 7946)", "area_crs": "EPSG:4549", "layers": []}
+    m = {"geodata_version": "2026.11.2", "crs": "WGS84 lon/lat (RFC 7946)", "area_crs": "EPSG:4549", "layers": []}
     for n, t, d in spec:
         rel = "layers/%s.geojson" % n
         b = open(os.path.join(gd, rel), "rb").read()

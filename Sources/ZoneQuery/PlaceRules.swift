@@ -90,9 +90,10 @@ enum PlaceRules {
         }
         if let s = spec("restricted-industry") {
             let o = platforms.isEmpty ? (s.word("pollution_outside_platform_outcome") ?? "fail") : (s.word("pollution_inside_platform_outcome") ?? "warn")
+            let led = s.word("pollution_led_area_outcome") ?? "warn"
             out.append(PlaceRule(rule: s.id, effect: "depends",
-                                 zh: platforms.isEmpty ? "平台外：污染型行业为 \(o)（须入平台集中治污）" : "平台内：污染型行业为 \(o)（须环评及污染物总量替代）",
-                                 en: platforms.isEmpty ? "outside platforms: pollution-intensive industry gets \(o) (central treatment in platforms)" : "inside a platform: pollution-intensive industry gets \(o) (EIA and pollutant-quota offsets)",
+                                 zh: platforms.isEmpty ? "平台外：污染型行业为 \(o)（须入平台集中治污）；所在区域重点布局该产业者为 \(led)" : "平台内：污染型行业为 \(o)（须环评及污染物总量替代）",
+                                 en: platforms.isEmpty ? "outside platforms: pollution-intensive industry gets \(o) (central treatment in platforms), \(led) where the layout leads that industry here" : "inside a platform: pollution-intensive industry gets \(o) (EIA and pollutant-quota offsets)",
                                  zones: platforms.map(\.id), citation: s.citations))
         }
         if let s = spec("land-intensity") {

@@ -72,21 +72,44 @@ public enum StatsGrouping: String, Sendable, Codable, CaseIterable {
     case county, platform, zone
 }
 
+/// A county's polygon (its jurisdiction, which reaches into the bay) beside its land (the `land`
+/// layer, inside the shoreline), in km² on EPSG:4549.
+public struct CountyLand: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var adcode: String?
+    public var polygonKm2: Double
+    /// nil when the plan has no land layer.
+    public var landKm2: Double?
+    enum CodingKeys: String, CodingKey { case id, name, adcode; case polygonKm2 = "polygon_km2", landKm2 = "land_km2" }
+}
+
 public struct StatsReport: Sendable, Codable {
     public var geodataVersion: String
     public var layers: [LayerStat]
+    public var counties: [CountyLand] = []
     public var tiers: [TierStat]
     public var by: StatsGrouping?
     public var columns: [String]
     public var rows: [StatRow]
     public var schematicNote: String
     enum CodingKeys: String, CodingKey {
-        case layers, tiers, by, columns, rows
+        case layers, counties, tiers, by, columns, rows
         case geodataVersion = "geodata_version", schematicNote = "schematic_note"
     }
 }
 
 extension SpatialQuery {
+    /// Each county's polygon area beside its land area (the `land` layer clipped to the county).
+    public func countyLand() throws -> [CountyLand] {
+        let land = features.indices.filter { features[$0].kind == .land }
+        return try features.indices.filter { features[$0].kind == .county }.map { ci in
+            CountyLand(id: features[ci].id, name: features[ci].name, adcode: features[ci].counties.first,
+                       polygonKm2: round4(try areaM2(ci) / 1e6),
+                       landKm2: land.isEmpty ? nil : round4(try clippedUnion(land, to: projected[ci]) / 1e6))
+        }
+    }
+
     /// Areas per layer, platform-tier totals against the 2015 targets, and optionally a breakdown.
     public func stats(by grouping: StatsGrouping? = nil, progress: ProgressReporter? = nil) throws -> StatsReport {
         var layers: [LayerStat] = []
@@ -154,8 +177,10 @@ extension SpatialQuery {
                                     areasMu: ["area": round4(Mu.fromSquareMetres(try areaM2(i)))]))
             }
         }
-        return StatsReport(geodataVersion: plan.geodataVersion, layers: layers, tiers: tiers, by: grouping,
-                           columns: columns, rows: rows, schematicNote: Self.schematicNote)
+        var report = StatsReport(geodataVersion: plan.geodataVersion, layers: layers, tiers: tiers, by: grouping,
+                                 columns: columns, rows: rows, schematicNote: Self.schematicNote)
+        report.counties = try countyLand()
+        return report
     }
 
     private func clippedUnion(_ idx: [Int], to clip: Geometry) throws -> Double {

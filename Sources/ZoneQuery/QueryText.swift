@@ -58,11 +58,23 @@ public enum QueryText {
         return out
     }
 
+    /// Each county's polygon beside its land: the jurisdiction reaches into the bay, the land stops at the shore.
+    public static func countyLand(_ rows: [CountyLand]) -> String {
+        guard !rows.isEmpty else { return "" }
+        var out = "\ncounties 县（市、区）: polygon (jurisdiction) and land (inside the shoreline, GSHHG)\n"
+        out += Report.table(header: ["county", "adcode", "polygon km²", "land km²", "sea km²"], rows: rows.map { r in
+            [r.name, r.adcode ?? "", fmt(r.polygonKm2), r.landKm2.map { fmt($0) } ?? "— (no land layer)",
+             r.landKm2.map { fmt(max(0, r.polygonKm2 - $0)) } ?? "—"]
+        }, indent: "  ")
+        return out
+    }
+
     public static func stats(_ s: StatsReport) -> String {
         var out = "GeoData \(s.geodataVersion) — areas in 亩 on EPSG:4549 (1 km² = 1500 亩)\n\nlayers 图层\n"
         out += Report.table(header: ["layer", "title", "features", "schematic", "sum 亩", "union 亩"], rows: s.layers.map {
             [$0.layer, $0.title, "\($0.features)", "\($0.schematicFeatures)", mu($0.sumMu), mu($0.unionMu)]
         }, indent: "  ")
+        out += countyLand(s.counties)
         out += "\nplatform tiers vs the 2015 targets 平台面积与2015年开发面积目标 (000:492–540)\n"
         out += Report.table(header: ["tier", "platforms", "area 亩", "area km²", "target km²", "of target", "cites"], rows: s.tiers.map {
             [$0.labelZh, "\($0.platforms)", mu($0.areaMu), fmt($0.areaKm2), $0.targetKm2.map { fmt($0) } ?? "—", pct($0.shareOfTarget),

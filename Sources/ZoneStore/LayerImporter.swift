@@ -53,6 +53,7 @@ public struct LayerImporter {
         case "admin": return .county
         case "parcels": return .parcel
         case "clusters": return .cluster
+        case "land": return .land
         default: return nil
         }
     }

@@ -27,13 +27,26 @@ struct CommandTests {
         }
     }
 
-    @Test("zoneplan layers lists the five layers with their feature counts")
+    @Test("zoneplan layers shows each county's land beside its polygon")
+    func layersShowLandAndSea() throws {
+        let r = try CLI.run(["layers", "--quiet", "--geodata", CLI.geodata.path])
+        #expect(r.status == 0)
+        let row = try #require(r.out.split(separator: "\n").first { $0.contains("海盐县") && $0.contains("330424") })
+        let numbers = row.split(separator: " ").compactMap { Double($0) }
+        // polygon, land, sea (km²): the jurisdiction reaches into the bay, the land stops at the shore.
+        #expect(numbers.count >= 3)
+        if numbers.count >= 3 {
+            #expect(numbers[numbers.count - 3] > 900 && numbers[numbers.count - 2] < 600 && numbers[numbers.count - 1] > 300, "\(row)")
+        }
+    }
+
+    @Test("zoneplan layers lists the six layers with their feature counts")
     func layers() throws {
         let r = try CLI.run(["layers", "--quiet", "--geodata", CLI.geodata.path])
         #expect(r.status == 0)
         #expect(r.err.isEmpty, "--quiet: \(r.err)")
         let lines = r.out.split(separator: "\n").map(String.init)
-        for layer in ["admin", "layout", "platforms", "function_zones", "clusters"] {
+        for layer in ["admin", "layout", "platforms", "function_zones", "clusters", "land"] {
             let file = CLI.geodata.appendingPathComponent("layers/\(layer).geojson")
             let count = try #require(JSON.parse(Data(contentsOf: file))["features"]?.array?.count)
             let row = lines.first { $0.hasPrefix(layer + " ") }

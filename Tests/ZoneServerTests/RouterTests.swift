@@ -177,6 +177,12 @@ struct RouterTests {
             #expect(rep.text.contains("<svg"))
             #expect(rep.text.contains("id=\"report-verdict\""))
             #expect(rep.text.contains("stroke=\"#d00000\""))  // the prohibited zone is outlined
+            // Citations a person can follow: the plan's title, section and the quoted clause.
+            #expect(rep.text.contains("id=\"clauses\""))
+            #expect(rep.text.contains("《嘉兴市工业“十二五”发展规划》"))
+            #expect(rep.text.contains("在禁止开发区：严禁工业布点"))
+            // Rules not applied are listed, so silence is not taken for a pass.
+            #expect(rep.text.contains("id=\"not-applied\"") && rep.text.contains("land-quota"))
 
             let map = try await client.execute(uri: "/map", method: .get)
             #expect(map.status == .ok)
