@@ -160,7 +160,7 @@ public struct LayerImporter {
     static func text(_ v: JSONValue) -> String? {
         switch v {
         case .string(let s): return s.isEmpty ? nil : s
-        case .number(let d): return d == d.rounded() ? String(Int(d)) : String(d)
+        case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
         default: return nil
         }
     }

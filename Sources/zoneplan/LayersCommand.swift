@@ -47,5 +47,5 @@ struct LayersCommand: ParsableCommand {
 }
 
 func wholeOrOneDecimal(_ d: Double) -> String {
-    d == d.rounded() ? String(Int(d)) : String(format: "%.1f", d)
+    d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(format: "%.1f", d)
 }

@@ -211,6 +211,17 @@ public enum BaobuTXT {
     /// The only 带号 supported: CGCS2000 3° zone 40, central meridian 120°E (EPSG:4528 / 4549).
     public static let supportedZone = 40
 
+    /// Caps that keep a hostile file from costing more than a real one could: a 报部 file has a
+    /// dozen attributes and at most some tens of thousands of boundary points.
+    public static let maxAttributes = 200
+    public static let maxLines = 500_000
+
+    /// A whole number for a message, never trapping on a huge or non-finite input.
+    static func wholeNumber(_ d: Double) -> String {
+        guard d.isFinite else { return "\(d)" }
+        return abs(d) < 1e15 ? String(Int(d)) : String(format: "%.6g", d)
+    }
+
     /// Eastings (without prefix) accepted in a 3° zone, metres.
     static let eastingRange: ClosedRange<Double> = 300_000...700_000
     /// Northings of zone 40 over China (≈ 18°N–54°N), metres.

@@ -86,12 +86,18 @@ struct BaobuReader {
             if i == 0, s.unicodeScalars.first == "\u{FEFF}" { s.unicodeScalars.removeFirst() }
             let t = s.trimmingCharacters(in: .whitespaces)
             if !t.isEmpty { lines.append(BaobuLine(number: i + 1, text: t)) }
+            if lines.count > BaobuTXT.maxLines {
+                throw error(i + 1, "file", "more than \(BaobuTXT.maxLines) lines: too large for a 报部 coordinate file")
+            }
         }
         guard let lastLine = lines.last else { throw error(1, "file", "file is empty (only blank lines)") }
 
         enum Section { case none, attributes, coordinates }
         var section = Section.none
         var attributes: [(key: String, value: String, line: Int)] = []
+        // Where each key was first seen: a duplicate is found in O(1), so a long [属性描述] parses
+        // in linear time (a quadratic scan here once stalled the server for a minute).
+        var attributeLine: [String: Int] = [:]
         var attributeHeader = 0
         var coordinateLines: [BaobuLine] = []
 
@@ -132,9 +138,13 @@ struct BaobuReader {
                 let key = l.text[..<eq].trimmingCharacters(in: .whitespaces)
                 let value = l.text[l.text.index(after: eq)...].trimmingCharacters(in: .whitespaces)
                 if key.isEmpty { throw error(l.number, "属性描述", "attribute without a name: \"\(l.text)\"") }
-                if let first = attributes.first(where: { $0.key == key }) {
-                    throw error(l.number, key, "duplicate attribute (first at line \(first.line))")
+                if let first = attributeLine[key] {
+                    throw error(l.number, key, "duplicate attribute (first at line \(first))")
                 }
+                guard attributes.count < BaobuTXT.maxAttributes else {
+                    throw error(l.number, "属性描述", "more than \(BaobuTXT.maxAttributes) attributes: not a 报部 coordinate file")
+                }
+                attributeLine[key] = l.number
                 attributes.append((key, value, l.number))
             case .coordinates:
                 coordinateLines.append(l)
@@ -216,14 +226,16 @@ struct BaobuReader {
 
         // Points, grouped by 圈号 (a ring's points must be consecutive).
         var rings: [(number: Int, points: [BaobuPoint])] = []
+        var ringStartLine: [Int: Int] = [:]
         for l in pointLines {
             let pt = try parsePoint(l, prefixed: &prefixed)
             if let last = rings.last, last.number == pt.ring {
                 rings[rings.count - 1].points.append(pt)
             } else {
-                if let earlier = rings.first(where: { $0.number == pt.ring }) {
-                    throw error(l.number, "圈号", "ring \(pt.ring) resumes after ring \(rings.last!.number) (it started at line \(earlier.points[0].line)); a ring's points must be consecutive")
+                if let earlier = ringStartLine[pt.ring] {
+                    throw error(l.number, "圈号", "ring \(pt.ring) resumes after ring \(rings.last!.number) (it started at line \(earlier)); a ring's points must be consecutive")
                 }
+                ringStartLine[pt.ring] = pt.line
                 rings.append((pt.ring, [pt]))
             }
         }
@@ -367,7 +379,7 @@ struct BaobuReader {
         if y >= 1_000_000 {
             let z = (y / 1_000_000).rounded(.down)
             guard z == Double(BaobuTXT.supportedZone) else {
-                throw error(l.number, "Y", "zone prefix \(Int(z)) in Y=\(f[3]) does not match 带号 \(BaobuTXT.supportedZone)")
+                throw error(l.number, "Y", "zone prefix \(BaobuTXT.wholeNumber(z)) in Y=\(f[3].prefix(40)) does not match 带号 \(BaobuTXT.supportedZone)")
             }
             guard BaobuTXT.eastingRange.contains(y - zone) else {
                 throw error(l.number, "Y", "Y=\(f[3]) is outside zone \(BaobuTXT.supportedZone) (easting after the prefix must be 300000–700000 m)")
