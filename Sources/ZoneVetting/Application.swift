@@ -78,8 +78,14 @@ public struct Application: Sendable {
             amounts[key] = d
         }
         guard let site = f.geometry else { throw bad2("geometry", "missing: the site must be a Polygon or MultiPolygon") }
-        guard site.isPolygonal, !site.polygons.isEmpty else {
-            throw bad2("geometry", "the site must be a Polygon or MultiPolygon, got \(site.typeName)")
+        // Only Polygon and MultiPolygon: a GeometryCollection's parts may overlap, and summing them
+        // once vetted (and drew quota for) the same 250 亩 twice.
+        switch site {
+        case .polygon, .multiPolygon: break
+        default: throw bad2("geometry", "the site must be a Polygon or MultiPolygon, got \(site.typeName)")
+        }
+        guard !site.polygons.isEmpty, site.polygons.allSatisfy({ $0.exterior.count >= 4 }) else {
+            throw bad2("geometry.coordinates", "the \(site.typeName) has no ring with at least 4 positions (an empty or degenerate site)")
         }
         try checkCoordinates(site, bad: bad2)
         let report: ValidityReport
