@@ -152,18 +152,34 @@ extension JSONValue {
 public enum ApplicationFile {
     /// One entry per feature: the application, or the one-line error that stopped it.
     public static func read(_ data: Data, fileLabel: String, catalog: IndustryCatalog, engine: GeometryEngine) throws -> [Result<Application, ApplicationError>] {
-        let features: [Feature]
+        var features: [Feature]
+        var crs = CRS.wgs84
         if let top = try? JSONDecoder().decode(JSONValue.self, from: data) {
             let type = top["type"]?.stringValue ?? "(no type)"
             guard type == "Feature" || type == "FeatureCollection" else {
                 throw ApplicationError(application: fileLabel, field: "type",
-                                       message: "expected a GeoJSON Feature or FeatureCollection, got \(type)")
+                                       message: "expected a GeoJSON Feature or FeatureCollection, got \(type.prefix(40))")
             }
+            if let member = top["crs"] { crs = try declaredCRS(member, fileLabel: fileLabel) }
         }
         do {
             features = try GeoJSON.parseFeatures(data)
         } catch {
             throw ApplicationError(application: fileLabel, field: "file", message: "\(error)")
+        }
+        if crs == .gaussKruger120 || crs == .gaussKrugerZone40 {
+            // A `crs` member naming the Gauss-Krüger plane is honoured: metres become lon/lat.
+            let toLonLat: CoordinateTransformer
+            do { toLonLat = try CoordinateTransformer(from: crs, to: .wgs84) } catch {
+                throw ApplicationError(application: fileLabel, field: "crs", message: "cannot set up \(crs.rawValue) → EPSG:4326: \(error)")
+            }
+            for i in features.indices {
+                guard let g = features[i].geometry else { continue }
+                do { features[i].geometry = try toLonLat.transform(g) } catch {
+                    throw ApplicationError(application: fileLabel, field: "features[\(i)].geometry",
+                                           message: "cannot convert from \(crs.rawValue): \(error)")
+                }
+            }
         }
         if features.isEmpty { throw ApplicationError(application: fileLabel, field: "features", message: "no application in the file") }
         return features.enumerated().map { i, f in
@@ -176,11 +192,30 @@ public enum ApplicationFile {
 }
 
 extension ApplicationFile {
+    /// The CRS a (2008-style) `crs` member names. RFC 7946 dropped the member; we honour the names
+    /// an official's tools write — lon/lat (EPSG:4326, CRS84, EPSG:4490) and the CGCS2000
+    /// Gauss-Krüger planes (EPSG:4549, EPSG:4528) — and refuse any other rather than misread it.
+    static func declaredCRS(_ member: JSONValue, fileLabel: String) throws -> CRS {
+        guard let name = member["properties"]?["name"]?.stringValue else {
+            throw ApplicationError(application: fileLabel, field: "crs",
+                                   message: "expected {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:4326\"}} (or leave it out: RFC 7946 GeoJSON is lon/lat)")
+        }
+        guard let crs = try? CRS.parse(name) else {
+            throw ApplicationError(application: fileLabel, field: "crs",
+                                   message: "'\(name.prefix(60))' is not supported: use EPSG:4326, CRS84, EPSG:4490, EPSG:4549 or EPSG:4528")
+        }
+        return crs
+    }
+
     /// Whether the bytes are a 报部 TXT rather than GeoJSON (it opens with a `[section]`; GeoJSON with `{`).
     public static func looksLikeBaobu(_ data: Data) -> Bool {
         var bytes = data.prefix(64)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        return bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
+        // `[` then `{` or `[` is a JSON array, not a section header such as [属性描述].
+        let significant = bytes.filter { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        guard significant.first == UInt8(ascii: "[") else { return false }
+        let next = significant.dropFirst().first
+        return next != UInt8(ascii: "{") && next != UInt8(ascii: "[") && next != UInt8(ascii: "]")
     }
 
     /// A 报部 TXT as the site of one application: all its parcels together form the site (a

@@ -42,4 +42,10 @@ import Testing
         #expect(e?.field == "精度")
         #expect(e?.message.contains("duplicate attribute (first at line") == true)
     }
+
+    @Test func anErrorEchoesOnlyAShortExcerptOfAHugeLine() {
+        let text = "[" + String(repeating: "x", count: 200_000) + "\n"
+        let e = BaobuTXTTests.baobuError { _ = try BaobuTXTTests.readText(text) }
+        #expect(("\(e.map { "\($0)" } ?? "")").count < 500)
+    }
 }

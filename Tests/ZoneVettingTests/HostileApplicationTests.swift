@@ -32,4 +32,35 @@ import ZonePlan
             #expect(!"\(error)".contains("got Polygon"), "\(error)")
         }
     }
+
+    static func read(_ json: String) throws -> [Result<Application, ApplicationError>] {
+        try ApplicationFile.read(Data(json.utf8), fileLabel: "t.geojson", catalog: Mini.plan.industries, engine: GeometryEngine())
+    }
+
+    static let square = #"[[[120.72,30.72],[120.73,30.72],[120.73,30.73],[120.72,30.73],[120.72,30.72]]]"#
+
+    @Test func aCRSMemberIsHonouredOrRefused() throws {
+        // Lon/lat names are read as they are.
+        let ll = #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[{"type":"Feature","properties":{"name":"x","industry":"C3976"},"geometry":{"type":"Polygon","coordinates":"# + Self.square + "}}]}"
+        let a = try #require(try Self.read(ll).first?.get())
+        // EPSG:4549 metres are converted to lon/lat, not refused as "projected metres".
+        let conv = try CoordinateTransformer(from: .wgs84, to: .gaussKruger120)
+        let gk = try conv.transform(a.site)
+        let ring = gk.polygons[0].exterior.map { "[\($0.x),\($0.y)]" }.joined(separator: ",")
+        let metres = #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4549"}},"features":[{"type":"Feature","properties":{"name":"x","industry":"C3976"},"geometry":{"type":"Polygon","coordinates":[["# + ring + "]]}}]}"
+        let b = try #require(try Self.read(metres).first?.get())
+        for (p, q) in zip(a.site.polygons[0].exterior, b.site.polygons[0].exterior) {
+            #expect(abs(p.x - q.x) < 1e-8 && abs(p.y - q.y) < 1e-8)
+        }
+        // Any other CRS is refused, naming it.
+        let other = ll.replacingOccurrences(of: "urn:ogc:def:crs:OGC:1.3:CRS84", with: "EPSG:3857")
+        #expect { _ = try Self.read(other) } throws: { e in
+            (e as? ApplicationError)?.field == "crs" && "\(e)".contains("EPSG:3857")
+        }
+    }
+
+    @Test func aJSONArrayIsNotTakenForA报部File() {
+        #expect(!ApplicationFile.looksLikeBaobu(Data("[{\"type\":\"Feature\"}]".utf8)))
+        #expect(ApplicationFile.looksLikeBaobu(Data("[属性描述]\n".utf8)))
+    }
 }

@@ -74,7 +74,12 @@ struct BaobuReader {
     static let headerColumns = "界址点数,地块面积,地块编号,地块名称,图形属性,图幅号,地块用途,地类编码,@"
 
     func error(_ line: Int, _ field: String, _ message: String) -> BaobuError {
-        BaobuError(file: fileName, line: line, field: field, message: message)
+        // A line of input may be huge: an error echoes at most a short excerpt of it.
+        BaobuError(file: fileName, line: line, field: Self.excerpt(field, 40), message: Self.excerpt(message, 300))
+    }
+
+    static func excerpt(_ s: String, _ limit: Int) -> String {
+        s.count <= limit ? s : String(s.prefix(limit)) + "…"
     }
 
     // MARK: - Sections
