@@ -42,6 +42,16 @@ public struct Application: Sendable {
         ("energy_tce", "吨标准煤/年"), ("declared_area_mu", "亩"),
     ] + Pollutant.all.map { ($0.field, "吨/年") }
 
+    /// The range a real project's figure can take, per field (万元, 吨标准煤, 亩, 吨): from a
+    /// hundredth of a unit to far above any project the plans list (the largest is ~1e6 万元).
+    static func plausibleAmount(_ key: String) -> ClosedRange<Double> {
+        switch key {
+        case "declared_area_mu": return 0.01...1_000_000
+        case "energy_tce": return 0.001...100_000_000
+        default: return 0.000_001...100_000_000
+        }
+    }
+
     /// Rough box of eastern China: a site outside it is almost surely a coordinate mistake.
     public static let plausibleLon = 108.0...126.0
     public static let plausibleLat = 18.0...42.0
@@ -75,6 +85,12 @@ public struct Application: Sendable {
             guard let d = v.doubleValue else { throw bad2("properties.\(key)", "must be a number in \(unit), got \(v.compactDescription)") }
             guard d.isFinite, d >= 0 else { throw bad2("properties.\(key)", "must be a non-negative number in \(unit), got \(fmt(d))") }
             if key == "declared_area_mu", d == 0 { throw bad2("properties.\(key)", "must be positive") }
+            // A figure no project has (1e308, or 1e-320 that turns a ratio into infinity) is a
+            // mistake: refused, not vetted.
+            let range = plausibleAmount(key)
+            guard d == 0 || range.contains(d) else {
+                throw bad2("properties.\(key)", "\(String(format: "%g", d)) \(unit) is implausible (expected 0 or \(String(format: "%g", range.lowerBound))…\(String(format: "%g", range.upperBound)))")
+            }
             amounts[key] = d
         }
         guard let site = f.geometry else { throw bad2("geometry", "missing: the site must be a Polygon or MultiPolygon") }
@@ -93,6 +109,11 @@ public struct Application: Sendable {
         if !report.isValid {
             let at = report.location.map { String(format: " at lon %.7f lat %.7f", $0.x, $0.y) } ?? ""
             throw bad2("geometry", "invalid site polygon: \(report.reason)\(at)")
+        }
+        // A collinear ring is "valid" but has no area: every per-亩 figure would be infinite.
+        let degreeArea = (try? engine.area(site)) ?? 0
+        guard degreeArea > 1e-12 else {  // 1e-12 deg² ≈ 0.01 m² here
+            throw bad2("geometry", "the site has no area (its points are collinear or coincide)")
         }
         var app = Application(name: name, industry: industry, investmentWan: amounts["investment_wan"], outputWan: amounts["output_wan"],
                               valueAddedWan: amounts["value_added_wan"], energyTce: amounts["energy_tce"],

@@ -63,4 +63,22 @@ import ZonePlan
         #expect(!ApplicationFile.looksLikeBaobu(Data("[{\"type\":\"Feature\"}]".utf8)))
         #expect(ApplicationFile.looksLikeBaobu(Data("[属性描述]\n".utf8)))
     }
+
+    @Test func implausibleAmountsAndZeroAreaSitesAreRefused() throws {
+        func app(_ props: String, _ coords: String = Self.square) -> String {
+            #"{"type":"Feature","properties":{"name":"x","industry":"C3976","# + props + #"},"geometry":{"type":"Polygon","coordinates":"# + coords + "}}"
+        }
+        for (props, field) in [(#""value_added_wan":1e-320"#, "value_added_wan"), (#""investment_wan":1e308"#, "investment_wan"),
+                               (#""energy_tce":1e300"#, "energy_tce")] {
+            let r = try Self.read(app(props))
+            guard case .failure(let e)? = r.first else { Issue.record("\(props) was accepted"); continue }
+            #expect(e.field == "properties.\(field)" && e.message.contains("implausible"), "\(e)")
+        }
+        let collinear = #"[[[120.72,30.72],[120.73,30.72],[120.74,30.72],[120.72,30.72]]]"#
+        let r = try Self.read(app(#""investment_wan":100"#, collinear))
+        guard case .failure(let e)? = r.first else { Issue.record("a collinear site was accepted"); return }
+        #expect(e.field.hasPrefix("geometry"), "\(e)")
+        // Zero is still a figure an applicant may give.
+        #expect((try? Self.read(app(#""investment_wan":0"#)).first?.get()) != nil)
+    }
 }
