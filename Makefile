@@ -4,7 +4,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 BIN := .build/debug/zoneplan
 
-.PHONY: deps build test demo bench geodata clean
+.PHONY: deps build test demo bench geodata clean crashtest
 
 deps:
 	@bash scripts/install-deps.sh
@@ -14,6 +14,12 @@ build: deps
 
 test: deps
 	$(SWIFT) test
+
+# Crash loop for the decision ledger (not part of `make test`): kill -9 a recording zoneplan at
+# random moments, check the workspace after each kill. ROUNDS=50 make crashtest for a shorter run.
+ROUNDS ?= 200
+crashtest: build
+	bash scripts/crashtest.sh --rounds $(ROUNDS) --bin $(BIN)
 
 demo: build
 	@bash scripts/demo.sh $(BIN)

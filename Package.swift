@@ -8,6 +8,7 @@ import PackageDescription
 //   ZoneVetting                  (one rule per file + the vetting engine)
 //   ZoneStore                    (the workspace: one interface, SpatiaLite and PostGIS backends)
 //   ZoneQuery                    (spatial queries, site suggestions, GIS exports)
+//   ZoneService                  (application layer: plan snapshots, the workspace session)
 //   zoneplan, zoneplan-bench     (thin shells)
 let package = Package(
     name: "ZonePlanner",
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos",
@@ -42,15 +44,19 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The application layer: the plan snapshot and the workspace session the shells share.
+        .target(name: "ZoneService", dependencies: ["ZoneStore", "ZoneQuery", "ZoneVetting", "ZonePlan", "ZoneGeometry"]),
         .target(name: "ZoneServer", dependencies: [
-            "ZoneStore", "ZoneQuery", "ZoneVetting", "ZonePlan", "ZoneGeometry",
+            "ZoneService", "ZoneStore", "ZoneQuery", "ZoneVetting", "ZonePlan", "ZoneGeometry",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
-        .target(name: "ZoneBench", dependencies: ["ZoneGeometry", "CGEOS", "CPROJ"]),
+        .target(name: "ZoneBench", dependencies: ["ZoneGeometry"]),
         .executableTarget(name: "zoneplan-bench", dependencies: ["ZoneBench", "ZoneGeometry"]),
         .executableTarget(name: "zoneplan", dependencies: [
-            "ZoneVetting", "ZonePlan", "ZoneGeometry", "ZoneStore", "ZoneQuery", "ZonePostGIS", "ZoneServer",
+            "ZoneVetting", "ZonePlan", "ZoneGeometry", "ZoneStore", "ZoneQuery", "ZonePostGIS", "ZoneServer", "ZoneService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ZoneGeometryTests", dependencies: ["ZoneGeometry", "CSpatiaLite"],

@@ -1,4 +1,5 @@
 import Foundation
+import ZoneGeometry
 
 /// The work's checksum: site–zone pairs, the sum of their zone ids, the total overlap area.
 public struct Checksum: Equatable, Sendable, CustomStringConvertible {
@@ -46,7 +47,7 @@ public final class VetWorker {
     public let engine: Engine
     let projector: BatchProjector
     public let kernel: OverlayKernel
-    private var geos: GEOSWorker?
+    private var geos: GEOSZones?
     private var px: [Double] = []
     private var py: [Double] = []
 
@@ -57,16 +58,16 @@ public final class VetWorker {
         self.engine = engine
         self.projector = try projector ?? BatchProjector()
         kernel = OverlayKernel(index: index)
-        if engine == .geos { geos = try GEOSWorker(zones: index.zones) }
+        if engine == .geos { geos = try GEOSZones(zones: index.zones) }
         kernel.fallback = { [unowned self] s, z in
-            guard let r = self.geosWorker()?.intersectionArea(zone: z, site: s) else { return (0, false) }
+            guard let r = try? self.geosZones()?.intersectionArea(zone: z, site: s) else { return (0, false) }
             return r
         }
     }
 
-    /// The worker's GEOS context (made on first use: the kernel rarely needs it).
-    public func geosWorker() -> GEOSWorker? {
-        if geos == nil { geos = try? GEOSWorker(zones: index.zones) }
+    /// The worker's GEOS context and zones (made on first use: the kernel rarely needs them).
+    public func geosZones() -> GEOSZones? {
+        if geos == nil { geos = try? GEOSZones(zones: index.zones) }
         return geos
     }
 
@@ -157,14 +158,10 @@ public final class VetWorker {
                     if paths[k] == .grid || paths[k] == .pointInPolygon { res.checksum.contained += 1 }
                 }
             case .geos:
-                let g = geos!
-                if let site = g.makeSite(s) {
-                    for (z, a) in g.pairs(site: site) ?? [] {
-                        res.pairZone.append(UInt32(z))
-                        res.pairAreaM2.append(a)
-                        res.pairAreaMu.append(a * 15.0 / 10000.0)
-                    }
-                    g.destroy(site)
+                for (z, a) in (try? geos!.pairs(site: s)) ?? [] {
+                    res.pairZone.append(UInt32(z))
+                    res.pairAreaM2.append(a)
+                    res.pairAreaMu.append(a * 15.0 / 10000.0)
                 }
             }
             res.pairStart.append(Int32(res.pairZone.count))

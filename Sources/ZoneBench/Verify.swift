@@ -1,4 +1,5 @@
 import Foundation
+import ZoneGeometry
 
 /// Outcome of checking the kernel's pairs against GEOS on every site.
 public struct VerifyReport: Sendable {
@@ -27,16 +28,14 @@ extension VetWorker {
     /// pair, GEOSIntersection + GEOSArea — and compares with the chunk's pairs.
     public func verify(_ chunk: ChunkResult, tolerance: Double) -> VerifyReport {
         var rep = VerifyReport()
-        guard let g = geosWorker() else { rep.geosFailures = 1; return rep }
+        guard let g = geosZones() else { rep.geosFailures = 1; return rep }
         _ = forEachSite(chunk.firstSite..<(chunk.firstSite + chunk.siteCount)) { i, s in
             rep.sites += 1
             let k = i - chunk.firstSite
             let lo = Int(chunk.pairStart[k]), hi = Int(chunk.pairStart[k + 1])
             var mine: [(Int, Double)] = []
             for p in lo..<hi { mine.append((Int(chunk.pairZone[p]), chunk.pairAreaM2[p])) }
-            guard let site = g.makeSite(s) else { rep.geosFailures += 1; return }
-            defer { g.destroy(site) }
-            guard let ref = g.pairs(site: site, alwaysOverlay: true) else { rep.geosFailures += 1; return }
+            guard let ref = try? g.pairs(site: s, alwaysOverlay: true) else { rep.geosFailures += 1; return }
             rep.pairs += ref.count
             if ref.map(\.zone) != mine.map(\.0) {
                 rep.pairSetMismatches += 1

@@ -1,4 +1,5 @@
 import Foundation
+import ZoneGeometry
 
 /// Reader of the shared benchmark's files: a little-endian uint32 record count, then per record a
 /// uint32 byte length and one ISO (or extended) WKB geometry, Polygon or MultiPolygon. Either byte

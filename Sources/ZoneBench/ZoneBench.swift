@@ -1,9 +1,16 @@
-/// ZoneBench: the benchmark of ZonePlanner's batch vetting (issue 7).
+@_exported import ZoneGeometry
+
+/// ZoneBench: the benchmark harness of ZonePlanner's batch vetting (issue 7): the scenario (shared
+/// data set, reference checksums), WKB file reading, batch timing on threads, and `--verify`.
 ///
-/// The spatial part of vetting N candidate sites: project lon/lat → EPSG:4549 (PROJ), find every
-/// zone each site intersects, and the overlap area with each. `ZoneIndex` (grid over the zone
-/// layers) + `OverlayKernel` (overlap area without overlay geometry) do the work; `GEOSWorker` is
-/// the fallback, the `--engine geos` comparison and the oracle of `--verify` and the tests.
+/// The spatial work itself is ZoneGeometry's kernel: project lon/lat → EPSG:4549 (`BatchProjector`),
+/// find every zone each site intersects and the overlap area with each (`ZoneIndex` +
+/// `OverlayKernel`), with `GEOSZones` (ZoneGeometry's GEOS wrapper) as the fallback, the
+/// `--engine geos` comparison and the oracle of `--verify` and the tests.
 public enum ZoneBench {
-    public static let version = "1"
+    public static let version = "2"
 }
+
+/// An input error of the benchmark (unreadable file, malformed WKB, unsupported geometry): the
+/// kernel's input error type.
+public typealias BenchInputError = KernelInputError

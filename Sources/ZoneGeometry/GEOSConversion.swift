@@ -5,79 +5,79 @@ import CGEOS
 extension GEOSContext {
     /// Builds a GEOS geometry from a Swift value. Input problems (unclosed ring, too few
     /// positions, non-finite numbers) throw `GeometryError` naming the part; GEOS failures throw `GEOSError`.
-    func make(_ g: Geometry, path: String = "") throws -> GEOSObject {
+    ///
+    /// `path` is only evaluated when an error is thrown: the hot path (every predicate and overlay
+    /// converts its arguments) builds no strings.
+    func make(_ g: Geometry, path: @autoclosure () -> String = "") throws -> GEOSObject {
         let h = try handle()
         switch g {
         case .point(let c):
-            try check(c, path)
+            if !c.isFinite { throw GeometryError(path: path(), reason: "non-finite coordinate \(c)") }
             guard let p = GEOSGeom_createPointFromXY_r(h, c.x, c.y) else { throw error("GEOSGeom_createPointFromXY_r") }
             return GEOSObject(context: self, pointer: p)
         case .multiPoint(let cs):
-            let pts = try cs.enumerated().map { i, c in try make(.point(c), path: "\(path)[\(i)]") }
+            let pts = try cs.enumerated().map { i, c in try make(.point(c), path: "\(path())[\(i)]") }
             return try collection(GEOS_MULTIPOINT, pts)
         case .lineString(let cs):
             if cs.isEmpty {
                 guard let p = GEOSGeom_createEmptyLineString_r(h) else { throw error("GEOSGeom_createEmptyLineString_r") }
                 return GEOSObject(context: self, pointer: p)
             }
-            if cs.count < 2 { throw GeometryError(path: path, reason: "line string has \(cs.count) position; needs at least 2") }
-            let seq = try sequence(cs, path: path)
+            if cs.count < 2 { throw GeometryError(path: path(), reason: "line string has \(cs.count) position; needs at least 2") }
+            let seq = try sequence(cs, path: path())
             guard let p = GEOSGeom_createLineString_r(h, seq) else { throw error("GEOSGeom_createLineString_r") }
             return GEOSObject(context: self, pointer: p)
         case .multiLineString(let ls):
-            let parts = try ls.enumerated().map { i, l in try make(.lineString(l), path: "\(path)[\(i)]") }
+            let parts = try ls.enumerated().map { i, l in try make(.lineString(l), path: "\(path())[\(i)]") }
             return try collection(GEOS_MULTILINESTRING, parts)
         case .polygon(let poly):
-            return try polygon(poly, path: path)
+            return try polygon(poly, path: path())
         case .multiPolygon(let ps):
-            let parts = try ps.enumerated().map { i, p in try polygon(p, path: "\(path)[\(i)]") }
+            let parts = try ps.enumerated().map { i, p in try polygon(p, path: "\(path())[\(i)]") }
             return try collection(GEOS_MULTIPOLYGON, parts)
         case .geometryCollection(let gs):
-            let parts = try gs.enumerated().map { i, x in try make(x, path: "\(path)[\(i)]") }
+            let parts = try gs.enumerated().map { i, x in try make(x, path: "\(path())[\(i)]") }
             return try collection(GEOS_GEOMETRYCOLLECTION, parts)
         }
     }
 
-    private func check(_ c: Coordinate, _ path: String) throws {
-        if !c.isFinite { throw GeometryError(path: path, reason: "non-finite coordinate \(c)") }
-    }
-
     /// Returns an owned GEOSCoordSequence* — ownership passes to the geometry constructor that receives it.
-    private func sequence(_ cs: [Coordinate], path: String) throws -> OpaquePointer {
-        var buf = [Double]()
-        buf.reserveCapacity(cs.count * 2)
-        for (i, c) in cs.enumerated() {
-            try check(c, "\(path)[\(i)]")
-            buf.append(c.x)
-            buf.append(c.y)
+    /// The coordinates are copied straight from the array (`Coordinate` is two packed `Double`s).
+    private func sequence(_ cs: [Coordinate], path: @autoclosure () -> String) throws -> OpaquePointer {
+        for i in cs.indices where !cs[i].isFinite {
+            throw GeometryError(path: "\(path())[\(i)]", reason: "non-finite coordinate \(cs[i])")
         }
         let h = try handle()
-        guard let seq = GEOSCoordSeq_copyFromBuffer_r(h, buf, UInt32(cs.count), 0, 0) else {
-            throw error("GEOSCoordSeq_copyFromBuffer_r")
+        let seq = cs.withUnsafeBufferPointer { buf -> OpaquePointer? in
+            guard let base = buf.baseAddress else { return nil }
+            return UnsafeRawPointer(base).withMemoryRebound(to: Double.self, capacity: 2 * buf.count) { d in
+                GEOSCoordSeq_copyFromBuffer_r(h, d, UInt32(buf.count), 0, 0)
+            }
         }
+        guard let seq else { throw error("GEOSCoordSeq_copyFromBuffer_r") }
         return seq
     }
 
-    private func ring(_ cs: [Coordinate], path: String) throws -> GEOSObject {
-        if cs.count < 4 { throw GeometryError(path: path, reason: "ring has \(cs.count) positions; needs at least 4") }
-        if cs.first != cs.last { throw GeometryError(path: path, reason: "ring is not closed (first \(cs.first!) ≠ last \(cs.last!))") }
-        let seq = try sequence(cs, path: path)
+    private func ring(_ cs: [Coordinate], path: @autoclosure () -> String) throws -> GEOSObject {
+        if cs.count < 4 { throw GeometryError(path: path(), reason: "ring has \(cs.count) positions; needs at least 4") }
+        if cs.first != cs.last { throw GeometryError(path: path(), reason: "ring is not closed (first \(cs.first!) ≠ last \(cs.last!))") }
+        let seq = try sequence(cs, path: path())
         let h = try handle()
         // GEOSGeom_createLinearRing_r takes ownership of seq (also on failure).
         guard let r = GEOSGeom_createLinearRing_r(h, seq) else { throw error("GEOSGeom_createLinearRing_r") }
         return GEOSObject(context: self, pointer: r)
     }
 
-    private func polygon(_ p: Polygon, path: String) throws -> GEOSObject {
+    private func polygon(_ p: Polygon, path: @autoclosure () -> String) throws -> GEOSObject {
         let h = try handle()
         if p.exterior.isEmpty {
-            if !p.holes.isEmpty { throw GeometryError(path: path, reason: "polygon has holes but an empty exterior ring") }
+            if !p.holes.isEmpty { throw GeometryError(path: path(), reason: "polygon has holes but an empty exterior ring") }
             guard let e = GEOSGeom_createEmptyPolygon_r(h) else { throw error("GEOSGeom_createEmptyPolygon_r") }
             return GEOSObject(context: self, pointer: e)
         }
-        let shell = try ring(p.exterior, path: path.isEmpty ? "exterior" : "\(path).exterior")
+        let shell = try ring(p.exterior, path: Self.join(path(), "exterior"))
         let holes = try p.holes.enumerated().map { i, r in
-            try ring(r, path: path.isEmpty ? "holes[\(i)]" : "\(path).holes[\(i)]")
+            try ring(r, path: Self.join(path(), "holes[\(i)]"))
         }
         // GEOSGeom_createPolygon_r takes ownership of shell and holes (not of the array), and frees
         // them itself if it fails (GEOS ticket #1111), so we release ownership before the call.
@@ -89,6 +89,8 @@ extension GEOSContext {
         guard let poly = result else { throw error("GEOSGeom_createPolygon_r") }
         return GEOSObject(context: self, pointer: poly)
     }
+
+    private static func join(_ path: String, _ part: String) -> String { path.isEmpty ? part : "\(path).\(part)" }
 
     private func collection(_ type: GEOSGeomTypes, _ parts: [GEOSObject]) throws -> GEOSObject {
         let h = try handle()

@@ -94,6 +94,7 @@ public struct ClauseBook: Sendable {
     /// The entry for `ref`: exact (a hyphen and an en dash are the same), else, for a range, the
     /// entry for the range's first line.
     public func clause(for ref: String) -> Clause? {
+        if let i = index[ref] { return all[i] }  // the common case, without parsing the ref
         guard let r = ClauseRef(ref) else { return index[ref].map { all[$0] } }
         if let i = index[r.canonical] { return all[i] }
         if r.isRange, let i = index[r.firstLine] { return all[i] }

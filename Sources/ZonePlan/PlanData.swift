@@ -20,8 +20,17 @@ public struct PlanData: Sendable {
     public var clauses: ClauseBook = .empty
 
     public var allFeatures: [PlanFeature] { layers.flatMap(\.features) }
+
+    /// What a plan snapshot is versioned by: GeoData, each layer's version, the rule pack and the
+    /// vocabulary. Two plans with the same string give the same verdicts.
+    public var snapshotVersion: String {
+        let layerPart = layerVersions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        return "geodata \(geodataVersion); layers \(layerPart); rule pack \(rulePack.version); vocabulary \(industries.version)"
+    }
     public func feature(id: String) -> PlanFeature? { allFeatures.first { $0.id == id } }
     public func features(kind: FeatureKind) -> [PlanFeature] { allFeatures.filter { $0.kind == kind } }
+    /// Whether any layer has a feature of this kind (no copying: rules ask it per site).
+    public func hasFeatures(kind: FeatureKind) -> Bool { layers.contains { $0.features.contains { $0.kind == kind } } }
     public func layer(named name: String) -> PlanLayer? { layers.first { $0.name == name } }
 
     /// Loads `manifest.json`, every layer it lists, `industries.yaml` and `rulepack.yaml`.

@@ -1,41 +1,10 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ZoneStore
 
-/// A value bound to or read from a query.
-public enum PGValue: Sendable, Equatable {
-    case null
-    case int(Int64)
-    case double(Double)
-    case text(String)
-    case bytes([UInt8])
-    case bool(Bool)
-
-    public var int: Int64? {
-        switch self {
-        case .int(let i): return i
-        case .double(let d): return Int64(exactly: d)
-        case .bool(let b): return b ? 1 : 0
-        default: return nil
-        }
-    }
-    public var double: Double? {
-        switch self {
-        case .double(let d): return d
-        case .int(let i): return Double(i)
-        default: return nil
-        }
-    }
-    public var text: String? { if case .text(let s) = self { return s }; return nil }
-    public var bytes: [UInt8]? { if case .bytes(let b) = self { return b }; return nil }
-    public var bool: Bool? {
-        switch self {
-        case .bool(let b): return b
-        case .int(let i): return i != 0
-        default: return nil
-        }
-    }
-}
+/// A value bound to or read from a query: the workspace's neutral `SQLValue` (bytea is `.blob`).
+public typealias PGValue = SQLValue
 
 /// One connection used synchronously: a `PostgresConnection` on its own one-thread event-loop
 /// group, each query awaited from the caller's thread (never an event-loop thread). Not for
@@ -83,7 +52,7 @@ public final class PGSession {
             case .double(let d): binds.append(d)
             case .text(let s): binds.append(s)
             case .bool(let b): binds.append(b)
-            case .bytes(let b):
+            case .blob(let b):
                 var buf = ByteBufferAllocator().buffer(capacity: b.count)
                 buf.writeBytes(b)
                 binds.append(buf)
@@ -103,6 +72,35 @@ public final class PGSession {
         try query(sql, params).first?.first ?? .null
     }
 
+    /// BEGIN, then `pg_advisory_xact_lock(PostGISStore.writersLock)`: one writer at a time across
+    /// every connection to the database, released at COMMIT or ROLLBACK. READ COMMITTED: each
+    /// statement after the lock sees everything the previous writers committed.
+    public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+        try query("BEGIN ISOLATION LEVEL READ COMMITTED")
+        do {
+            try query("SELECT pg_advisory_xact_lock($1)", [.int(PostGISStore.writersLock)])
+            let result = try body()
+            try query("COMMIT")
+            return result
+        } catch {
+            _ = try? query("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// One snapshot for every statement of `body` (REPEATABLE READ, READ ONLY); no lock taken.
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            let result = try body()
+            try query("COMMIT")
+            return result
+        } catch {
+            _ = try? query("ROLLBACK")
+            throw error
+        }
+    }
+
     static func value(_ cell: PostgresCell) throws -> PGValue {
         guard cell.bytes != nil else { return .null }
         switch cell.dataType {
@@ -112,11 +110,11 @@ public final class PGSession {
         case .bool: return .bool(try cell.decode(Bool.self))
         case .bytea:
             var b = try cell.decode(ByteBuffer.self)
-            return .bytes(b.readBytes(length: b.readableBytes) ?? [])
+            return .blob(b.readBytes(length: b.readableBytes) ?? [])
         default:
             if let s = try? cell.decode(String.self) { return .text(s) }
             var b = cell.bytes!
-            return .bytes(b.readBytes(length: b.readableBytes) ?? [])
+            return .blob(b.readBytes(length: b.readableBytes) ?? [])
         }
     }
 
@@ -145,5 +143,18 @@ public final class PGSession {
     static func shorten(_ sql: String) -> String {
         let one = sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         return one.count > 120 ? String(one.prefix(120)) + "…" : one
+    }
+}
+
+extension PGSession: SQLExecutor {
+    public var dialect: SQLDialect { .postgis }
+
+    public func insertReturningId(_ sql: String, _ params: [SQLValue]) throws -> Int64 {
+        guard let id = try scalar(sql + " RETURNING id", params).int else { throw PostGISError("no id returned: \(sql)") }
+        return id
+    }
+
+    public func executeEach(_ sql: String, _ rows: [[SQLValue]]) throws {
+        for params in rows { try query(sql, params) }
     }
 }

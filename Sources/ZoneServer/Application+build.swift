@@ -4,6 +4,7 @@ import Logging
 import ZoneGeometry
 import ZonePlan
 import ZoneQuery
+import ZoneService
 import ZoneStore
 import ZoneVetting
 
@@ -15,7 +16,9 @@ public func buildApplication(_ config: ServerConfiguration) throws -> some Appli
     let router = try buildRouter(config)
     return Hummingbird.Application(
         router: router,
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "zoneplan"),
+        server: .guardedHTTP1(config.limits),
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "zoneplan",
+                             availableConnectionsDelegate: .maximum(config.limits.maxConnections, logger: logger)),
         logger: logger)
 }
 
@@ -25,22 +28,55 @@ public func serve(_ config: ServerConfiguration) async throws {
     try await app.runService()
 }
 
+/// What one plan snapshot is served with: its engines and its OGC collections. `/vet`,
+/// `/decisions`, the collections and `/health` of one request all use the same one.
+final class Serving: Sendable {
+    let snapshot: PlanSnapshot
+    let pool: EnginePool
+    let ogc: OGCFeatures
+    init(_ snapshot: PlanSnapshot, config: ServerConfiguration) {
+        self.snapshot = snapshot
+        pool = EnginePool(snapshot: snapshot, capacity: config.engineCount)
+        ogc = OGCFeatures(plan: snapshot.plan, hasDecisions: config.workspace != nil)
+    }
+    var plan: PlanData { snapshot.plan }
+}
+
+/// The current `Serving`, swapped when the workspace's plan changes (after `zoneplan import`).
+actor ServingHolder {
+    private let holder: SnapshotHolder
+    private let config: ServerConfiguration
+    private var serving: Serving
+    init(config: ServerConfiguration, session: WorkspaceSession?) throws {
+        self.config = config
+        let first = try PlanSnapshot(plan: config.plan)
+        holder = session.map { SnapshotHolder(first, session: $0) } ?? SnapshotHolder(first)
+        serving = Serving(first, config: config)
+    }
+    func current() async throws -> Serving {
+        let snap = try await holder.current()
+        if snap !== serving.snapshot { serving = Serving(snap, config: config) }
+        return serving
+    }
+}
+
 /// Shared, read-only state of a running server.
 final class ServerState: Sendable {
     let config: ServerConfiguration
-    let pool: EnginePool
-    let workspace: WorkspaceGate?
+    let workspace: WorkspaceSession?
     let tokens: TokenCheck
-    let ogc: OGCFeatures
-    init(_ config: ServerConfiguration) {
+    private let holder: ServingHolder
+    init(_ config: ServerConfiguration) throws {
         self.config = config
-        pool = EnginePool(plan: config.plan, capacity: config.engineCount)
-        workspace = config.workspace.map { WorkspaceGate(location: $0) }
+        workspace = config.workspace.map { WorkspaceSession(location: $0) }
         tokens = TokenCheck(token: config.token.map { Array($0.utf8) })
-        ogc = OGCFeatures(plan: config.plan, hasDecisions: config.workspace != nil)
+        holder = try ServingHolder(config: config, session: workspace)
     }
 
-    func requireWorkspace() throws -> WorkspaceGate {
+    /// The snapshot this request is served with.
+    func serving() async throws -> Serving { try await holder.current() }
+
+    func requireWorkspace() throws -> WorkspaceSession {
         guard let workspace else {
             throw APIError(.notFound, "no workspace is configured on this server (start it with --db PATH or $ZONEPLAN_DB)")
         }
@@ -49,40 +85,44 @@ final class ServerState: Sendable {
 }
 
 func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestContext> {
-    let state = ServerState(config)
+    let state = try ServerState(config)
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info, includeHeaders: .none))
     router.add(middleware: ErrorMiddleware(maxBody: config.maxBodyBytes))
+    let routes = RouteTable()
+    router.add(middleware: MethodGuardMiddleware(table: routes))
 
     // MARK: OGC API – Features
-    router.get("/") { request, _ in state.ogc.landing(base: baseURL(request, config)) }
-    router.get("/conformance") { _, _ in state.ogc.conformance() }
-    router.get("/api") { request, _ in state.ogc.openAPI(base: baseURL(request, config)) }
-    router.get("/collections") { request, _ in
-        try await state.ogc.collections(base: baseURL(request, config), decisionsExtent: decisionsExtent(state))
+    router.route(routes, .get, "/") { request, _ in try await state.serving().ogc.landing(base: baseURL(request, config)) }
+    router.route(routes, .get, "/conformance") { _, _ in try await state.serving().ogc.conformance() }
+    router.route(routes, .get, "/api") { request, _ in try await state.serving().ogc.openAPI(base: baseURL(request, config)) }
+    router.route(routes, .get, "/collections") { request, _ in
+        try await state.serving().ogc.collections(base: baseURL(request, config), decisionsExtent: decisionsExtent(state))
     }
-    router.get("/collections/:id") { request, context in
-        let id = try context.parameters.require("id")
-        return try await state.ogc.collection(id: id, base: baseURL(request, config), decisionsExtent: decisionsExtent(state))
+    router.route(routes, .get, "/collections/:id") { request, context in
+        let id = try context.parameters.decoded("id")
+        return try await state.serving().ogc.collection(id: id, base: baseURL(request, config), decisionsExtent: decisionsExtent(state))
     }
-    router.get("/collections/:id/items") { request, context in
-        let id = try context.parameters.require("id")
-        let features = try await collectionFeatures(id, state)
-        return try state.ogc.items(collection: id, features: features, request: request, base: baseURL(request, config))
+    router.route(routes, .get, "/collections/:id/items") { request, context in
+        let id = try context.parameters.decoded("id")
+        let serving = try await state.serving()
+        let features = try await collectionFeatures(id, state, serving)
+        return try serving.ogc.items(collection: id, features: features, request: request, base: baseURL(request, config))
     }
-    router.get("/collections/:id/items/:fid") { request, context in
-        let id = try context.parameters.require("id"), fid = try context.parameters.require("fid")
-        let features = try await collectionFeatures(id, state)
-        return try state.ogc.item(collection: id, featureId: fid, features: features, base: baseURL(request, config))
+    router.route(routes, .get, "/collections/:id/items/:fid") { request, context in
+        let id = try context.parameters.decoded("id"), fid = try context.parameters.decoded("fid")
+        let serving = try await state.serving()
+        let features = try await collectionFeatures(id, state, serving)
+        return try serving.ogc.item(collection: id, featureId: fid, features: features, base: baseURL(request, config))
     }
 
     // MARK: vetting
-    router.post("/vet") { request, context in
+    router.route(routes, .post, "/vet") { request, context in
         var request = request
         let body = try await request.collectBody(upTo: config.maxBodyBytes)
         let format = request.uri.queryParameters.get("format") ?? "json"
         guard ["json", "geojson"].contains(format) else { throw APIError(.badRequest, "format: expected json or geojson, got '\(format)'") }
-        let pairs = try await state.pool.with { w -> [(ZoneVetting.Application, VettingResult)] in
+        let pairs = try await state.serving().pool.with { w -> [(ZoneVetting.Application, VettingResult)] in
             let apps = try readApplications(Data(buffer: body), request: request, worker: w)
             return try apps.map { ($0, try w.vetting.vet($0)) }
         }
@@ -92,7 +132,7 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
         if format == "geojson" { return jsonResponse(try Report.geojson(pairs), type: "application/geo+json") }
         return jsonResponse(try Report.json(pairs.map(\.1)) + Data("\n".utf8))
     }
-    router.get("/where") { request, _ in
+    router.route(routes, .get, "/where") { request, _ in
         let q = request.uri.queryParameters
         guard let lonText = q.get("lon"), let latText = q.get("lat") else {
             throw APIError(.badRequest, "give lon and lat (WGS 84), e.g. /where?lon=120.75&lat=30.75")
@@ -100,13 +140,13 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
         let crs = try InputCRS.parse(q.get("crs") ?? "EPSG:4326")
         let x = try CoordinateInput.number(lonText, name: "lon"), y = try CoordinateInput.number(latText, name: "lat")
         let point = try CoordinateInput.lonLat(x: x, y: y, crs: crs)
-        let report = try await state.pool.with { w in try w.query().place(point, input: [x, y], crs: crs) }
+        let report = try await state.serving().pool.with { w in try w.query().place(point, input: [x, y], crs: crs) }
         return jsonResponse(Data(try QueryText.json(report).utf8))
     }
-    router.post("/report") { request, _ in
+    router.route(routes, .post, "/report") { request, _ in
         var request = request
         let body = try await request.collectBody(upTo: config.maxBodyBytes)
-        let html = try await state.pool.with { w -> String in
+        let html = try await state.serving().pool.with { w -> String in
             let apps = try readApplications(Data(buffer: body), request: request, worker: w)
             guard apps.count == 1, let app = apps.first else {
                 throw APIError(.badRequest, "a report is for one application; the request holds \(apps.count)")
@@ -118,7 +158,7 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
     }
 
     // MARK: workspace: decisions and quotas
-    router.post("/decisions") { request, context in
+    router.route(routes, .post, "/decisions") { request, context in
         try state.tokens.authorize(request.headers[.authorization])
         let gate = try state.requireWorkspace()
         var request = request
@@ -135,24 +175,49 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
             return v
         }
         let dryRun = ["1", "true", "yes"].contains(q.get("dry_run") ?? "")
-        // Parse with a pooled engine, record with the workspace's own plan (Workspace.record).
-        let apps = try await state.pool.with { w in try readApplications(body, request: request, worker: w) }
-        var out: [JSONValue] = []
-        for app in apps {
-            let input = GeoJSON.encode(feature: Feature(id: nil, geometry: app.site, properties: app.properties, bbox: nil))
-            let recorded = try await gate.run { ws in
-                try ws.record(application: app, input: input, official: official, note: note, supersedes: supersedes,
-                              year: year, dryRun: dryRun)
-            }
-            context.logger.notice("decision recorded", metadata: [
-                "decision": "\(recorded.record.id.map(String.init) ?? "dry-run")", "verdict": "\(recorded.record.verdict.rawValue)",
-                "official": "\(official)"])
-            out.append(try decisionSummary(recorded))
+        // Parse with the current snapshot's engine; record with the workspace's current plan, which
+        // is the same snapshot (the holder swaps when the workspace's plan key changes) and is
+        // checked again under the writers' lock (Workspace.record).
+        let apps = try await state.serving().pool.with { w in try readApplications(body, request: request, worker: w) }
+        // What was submitted, byte for byte: the body (a 报部 TXT's figures come in the query).
+        let isTXT = (request.headers[.contentType] ?? "").lowercased().hasPrefix("text/plain") || q.get("input") == "txt"
+        let query = request.uri.query ?? ""
+        let submitted = SubmittedInput(format: isTXT ? "baobu-txt" : "geojson", bytes: body, sidecar: isTXT ? Data(query.utf8) : nil)
+        let submissions = apps.map { app in
+            Workspace.Submission(application: app, input: GeoJSON.encode(feature: Feature(id: nil, geometry: app.site, properties: app.properties, bbox: nil)),
+                                 submitted: submitted)
         }
-        let value: JSONValue = out.count == 1 ? out[0] : .array(out)
-        return jsonResponse(Data((value.serialized() + "\n").utf8), status: dryRun ? .ok : .created)
+        let answer = { (recorded: [Workspace.Recorded]) throws -> StoredResponse in
+            let out = try recorded.map(decisionSummary)
+            let value: JSONValue = out.count == 1 ? out[0] : .array(out)
+            return StoredResponse(status: Int((dryRun ? HTTPResponse.Status.ok : .created).code), body: Data((value.serialized() + "\n").utf8))
+        }
+        // Idempotency-Key: a retry of the same request (body and query) gets the answer kept with
+        // the decisions; the same key with another request is refused.
+        var idempotency: Workspace.Idempotency?
+        if let key = request.headers[HTTPFields.Element.Name("Idempotency-Key")!] {
+            guard !key.isEmpty, key.count <= 200 else { throw APIError(.badRequest, "Idempotency-Key: 1 to 200 characters") }
+            idempotency = Workspace.Idempotency(key: key, requestSha256: sha256Hex(body + Data([0]) + Data(query.utf8)), respond: answer)
+        }
+        // All or nothing: every application is vetted and recorded in one write transaction.
+        let (response, replayed, logged) = try await gate.run { ws -> (StoredResponse, Bool, [(String, String)]) in
+            do {
+                let batch = try ws.record(applications: submissions, official: official, note: note, supersedes: supersedes,
+                                          year: year, dryRun: dryRun, idempotency: idempotency)
+                let logged = batch.recorded.map { ($0.record.id.map(String.init) ?? "dry-run", $0.record.verdict.rawValue) }
+                return (try batch.response ?? answer(batch.recorded), batch.replayed, logged)
+            } catch let e as IdempotencyKeyReused {
+                throw APIError(.unprocessableContent, e.description)
+            }
+        }
+        for (id, verdict) in logged {
+            context.logger.notice("decision recorded", metadata: ["decision": "\(id)", "verdict": "\(verdict)", "official": "\(official)"])
+        }
+        var r = jsonResponse(response.body, status: HTTPResponse.Status(code: response.status))
+        if replayed { r.headers[HTTPFields.Element.Name("Idempotent-Replayed")!] = "true" }
+        return r
     }
-    router.get("/decisions") { _, _ in
+    router.route(routes, .get, "/decisions") { _, _ in
         let gate = try state.requireWorkspace()
         let list = try await gate.run { ws in try ws.store.decisions(limit: nil) }
         let rows: [JSONValue] = list.map { d in
@@ -163,16 +228,16 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
         }
         return jsonResponse(Data((JSONValue.array(rows).serialized() + "\n").utf8))
     }
-    router.get("/decisions/:id") { _, context in
+    router.route(routes, .get, "/decisions/:id") { _, context in
         let d = try await decision(context, state)
         return jsonResponse(try encodeJSON(d))
     }
-    router.get("/decisions/:id/report") { _, context in
+    router.route(routes, .get, "/decisions/:id/report") { _, context in
         let d = try await decision(context, state)
-        let html = try await state.pool.with { w in try DecisionReport.html(result: d.result, site: d.site, worker: w, decision: d) }
+        let html = try await state.serving().pool.with { w in try DecisionReport.html(result: d.result, site: d.site, worker: w, decision: d) }
         return htmlResponse(html)
     }
-    router.get("/quotas") { request, _ in
+    router.route(routes, .get, "/quotas") { request, _ in
         let gate = try state.requireWorkspace()
         let year = try request.uri.queryParameters.get("year").map { s -> Int in
             guard let v = Int(s) else { throw APIError(.badRequest, "year: expected a year, got '\(s)'") }
@@ -187,7 +252,7 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
         }
         return jsonResponse(Data((JSONValue.array(rows).serialized() + "\n").utf8))
     }
-    router.post("/quotas") { request, context in
+    router.route(routes, .post, "/quotas") { request, context in
         try state.tokens.authorize(request.headers[.authorization])
         let gate = try state.requireWorkspace()
         var request = request
@@ -210,28 +275,30 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
     }
 
     // MARK: map page and its files
-    router.get("/map") { _, _ in htmlResponse(MapPage.html(config: config)) }
-    router.get("/leaflet/**") { _, context in
+    router.route(routes, .get, "/map") { _, _ in htmlResponse(MapPage.html(config: config, plan: try await state.serving().plan)) }
+    router.route(routes, .get, "/leaflet/**") { _, context in
         let parts = context.parameters.getCatchAll()
         return try staticFile(directory: config.leafletDirectory, parts: parts.map(String.init))
     }
-    router.get("/examples") { _, _ in
+    router.route(routes, .get, "/examples") { _, _ in
         guard let dir = config.examplesDirectory else { return jsonResponse(Data("[]\n".utf8)) }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
             .filter { $0.hasSuffix(".geojson") }.sorted().map { JSONValue.string(String($0.dropLast(8))) }
         return jsonResponse(Data((JSONValue.array(names).serialized() + "\n").utf8))
     }
-    router.get("/examples/:name") { _, context in
+    router.route(routes, .get, "/examples/:name") { _, context in
         guard let dir = config.examplesDirectory else { throw APIError(.notFound, "no examples folder is configured") }
-        var name = try context.parameters.require("name")
+        var name = try context.parameters.decoded("name")
         if !name.hasSuffix(".geojson") { name += ".geojson" }
         return try staticFile(directory: dir.path, parts: [name])
     }
-    router.get("/health") { _, _ in
-        let s = await state.pool.stats
+    router.route(routes, .get, "/health") { _, _ in
+        let serving = try await state.serving()
+        let s = await serving.pool.stats
         let o: JSONValue = .object(["status": .string("ok"), "engines": .number(Double(s.created)), "engines_free": .number(Double(s.free)),
-                                    "geodata_version": .string(config.plan.geodataVersion),
-                                    "rule_pack_version": .string(config.plan.rulePack.version)])
+                                    "geodata_version": .string(serving.plan.geodataVersion),
+                                    "rule_pack_version": .string(serving.plan.rulePack.version),
+                                    "plan_version": .string(serving.snapshot.version)])
         return jsonResponse(Data((o.serialized() + "\n").utf8))
     }
     return router
@@ -280,14 +347,14 @@ func decisionsExtent(_ state: ServerState) async throws -> Envelope? {
 }
 
 /// The features of a collection: a plan layer, or the workspace's decisions.
-func collectionFeatures(_ id: String, _ state: ServerState) async throws -> [Feature] {
+func collectionFeatures(_ id: String, _ state: ServerState, _ serving: Serving) async throws -> [Feature] {
     if id == "decisions" {
         let gate = try state.requireWorkspace()
         let list = try await gate.run { ws in try ws.store.decisions(limit: nil) }
         return list.sorted { ($0.id ?? 0) < ($1.id ?? 0) }.map(decisionFeature)
     }
-    guard let layer = state.config.plan.layer(named: id) else {
-        throw APIError(.notFound, "no collection '\(id)' (collections: \(state.ogc.collectionIds.joined(separator: ", ")))")
+    guard let layer = serving.plan.layer(named: id) else {
+        throw APIError(.notFound, "no collection '\(id)' (collections: \(serving.ogc.collectionIds.joined(separator: ", ")))")
     }
     return layer.features.map { Feature(id: .string($0.id), geometry: $0.geometry, properties: $0.properties, bbox: nil) }
 }
@@ -307,7 +374,7 @@ func decisionFeature(_ d: DecisionRecord) -> Feature {
 }
 
 func decision(_ context: BasicRequestContext, _ state: ServerState) async throws -> DecisionRecord {
-    let idText = try context.parameters.require("id")
+    let idText = try context.parameters.decoded("id")
     guard let id = Int64(idText) else { throw APIError(.badRequest, "decision id: expected a number, got '\(idText)'") }
     let gate = try state.requireWorkspace()
     guard let d = try await gate.run({ ws in try ws.store.decision(id: id) }) else { throw APIError(.notFound, "no decision \(id)") }
@@ -342,7 +409,8 @@ func readApplications(_ body: Data, request: Request, worker: Worker) throws -> 
             if let ind = q.get("industry") { props["industry"] = .string(ind) }
             for (key, _) in ZoneVetting.Application.amountFields {
                 guard let s = q.get(key), !s.isEmpty else { continue }
-                props[key] = Double(s).map(JSONValue.number) ?? .string(s)
+                // Decimal only: `0x10` is refused by the application's parser, not read as 16.
+                props[key] = DecimalText.parse(s).map(JSONValue.number) ?? .string(s)
             }
             for extra in ["firm", "project", "note"] { if let s = q.get(extra) { props[extra] = .string(s) } }
             let feature = Feature(id: nil, geometry: try t.transform(parcel.geometryGK), properties: props, bbox: nil)

@@ -3,6 +3,7 @@ import Hummingbird
 import ZoneGeometry
 import ZonePlan
 import ZoneQuery
+import ZoneService
 import ZoneStore
 import ZoneVetting
 
@@ -12,9 +13,9 @@ final class Worker: @unchecked Sendable {
     let vetting: VettingEngine
     private var _query: SpatialQuery?
     let plan: PlanData
-    init(plan: PlanData) throws {
-        self.plan = plan
-        vetting = try VettingEngine(plan: plan)
+    init(snapshot: PlanSnapshot) throws {
+        plan = snapshot.plan
+        vetting = try snapshot.makeEngine()
     }
     var engine: GeometryEngine { vetting.engine }
     func query() throws -> SpatialQuery {
@@ -25,17 +26,17 @@ final class Worker: @unchecked Sendable {
     }
 }
 
-/// A bounded pool of workers built from the shared, immutable `PlanData`. A borrower waits when
+/// A bounded pool of workers built from one shared, immutable plan snapshot. A borrower waits when
 /// all `capacity` workers are busy, so memory stays flat however many requests arrive.
 actor EnginePool {
-    let plan: PlanData
+    let snapshot: PlanSnapshot
     let capacity: Int
     private var free: [Worker] = []
     private var created = 0
     private var waiters: [CheckedContinuation<Worker, Never>] = []
 
-    init(plan: PlanData, capacity: Int) {
-        self.plan = plan
+    init(snapshot: PlanSnapshot, capacity: Int) {
+        self.snapshot = snapshot
         self.capacity = capacity
     }
 
@@ -43,7 +44,7 @@ actor EnginePool {
         if let w = free.popLast() { return w }
         if created < capacity {
             created += 1
-            do { return try Worker(plan: plan) } catch { created -= 1; throw error }
+            do { return try Worker(snapshot: snapshot) } catch { created -= 1; throw error }
         }
         return await withCheckedContinuation { waiters.append($0) }
     }
@@ -70,18 +71,6 @@ actor EnginePool {
 
 /// The workspace (a SQLite/PostGIS connection is single-thread): one connection per use, and
 /// uses serialised so two writers never race for SQLite's lock.
-actor WorkspaceGate {
-    let location: String
-    init(location: String) { self.location = location }
-
-    func run<T>(_ body: (Workspace) throws -> T) throws -> T {
-        let store = try WorkspaceLocator.open(location, create: false)
-        return try body(Workspace(store: store))
-    }
-}
-
-/// Bearer-token check for the write endpoints. The token is never logged; the comparison takes
-/// the same time wherever the first difference is.
 struct TokenCheck: Sendable {
     let token: [UInt8]?
 

@@ -51,7 +51,8 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
             }
             return APIError(e.status, e.status.reasonPhrase)
         default:
-            return APIError(.internalServerError, "internal error: \(error)")
+            // The detail (which may name SQL or a C library's message) goes to the log only.
+            return APIError(.internalServerError, "internal error: the server log has the details under this request id")
         }
     }
 }
@@ -66,7 +67,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let e = APIError.from(error, maxBody: maxBody)
             if e.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["status": "\(e.status.code)", "error": "\(e.message)"])
+                context.logger.error("request failed", metadata: ["status": "\(e.status.code)", "error": "\(String(describing: error))"])
             } else {
                 context.logger.info("request refused", metadata: ["status": "\(e.status.code)", "error": "\(e.message)"])
             }

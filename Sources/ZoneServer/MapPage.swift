@@ -1,16 +1,17 @@
 import Foundation
 import ZoneGeometry
+import ZonePlan
 
 /// The map page at `/map`: Leaflet served locally from Debian's libjs-leaflet (no CDN), the plan
 /// layers as the basemap (no remote tiles unless `--tiles` names the bureau's own server).
 enum MapPage {
-    static func html(config: ServerConfiguration) -> String {
+    static func html(config: ServerConfiguration, plan: PlanData) -> String {
         let cfg: JSONValue = .object([
             "tiles": config.tilesURL.map(JSONValue.string) ?? .null,
             "writes": .bool(config.token != nil),
             "workspace": .bool(config.workspace != nil),
-            "layers": .array(config.plan.layers.map { .object(["id": .string($0.name), "title": .string($0.title)]) }),
-            "geodata": .string(config.plan.geodataVersion), "rulepack": .string(config.plan.rulePack.version),
+            "layers": .array(plan.layers.map { .object(["id": .string($0.name), "title": .string($0.title)]) }),
+            "geodata": .string(plan.geodataVersion), "rulepack": .string(plan.rulePack.version),
         ])
         // "</" must not appear inside the inline script.
         let cfgText = cfg.serialized().replacingOccurrences(of: "</", with: "<\\/")

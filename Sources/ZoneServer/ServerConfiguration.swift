@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     /// How many vetting engines (GEOS + PROJ contexts) may exist at once.
     public var engineCount: Int
     public var logLevel: Logger.Level
+    /// Deadlines and the connection cap (slow or idle clients cannot hold the server).
+    public var limits = ConnectionLimits()
 
     public init(plan: PlanData, host: String = "127.0.0.1", port: Int = 8080, workspace: String? = nil, token: String? = nil,
                 tilesURL: String? = nil, maxBodyBytes: Int = 2 * 1024 * 1024,

@@ -191,6 +191,37 @@ public struct QuotaStatus: Sendable, Codable, Equatable {
     }
 }
 
+/// An application exactly as it was submitted: the bytes read (a GeoJSON file or request body, a
+/// text-sequence record, a 报部 TXT) and, for a 报部 TXT, the bytes of its sidecar figures JSON.
+/// `sha256` is of `bytes` as they are: the ledger's `input_sha256`.
+public struct SubmittedInput: Sendable, Equatable {
+    /// `geojson`, `geojson-record` (one record of a text sequence), `baobu-txt`, or
+    /// `geojson-reserialised` when the original bytes could not be had (standard input read once).
+    public var format: String
+    public var bytes: Data
+    public var sidecar: Data?
+    public init(format: String, bytes: Data, sidecar: Data? = nil) {
+        self.format = format; self.bytes = bytes; self.sidecar = sidecar
+    }
+    public var sha256: String { sha256Hex(bytes) }
+}
+
+/// The answer given to a request with an Idempotency-Key, kept to be given again.
+public struct StoredResponse: Sendable, Hashable {
+    public var status: Int
+    public var body: Data
+    public init(status: Int, body: Data) { self.status = status; self.body = body }
+}
+
+/// An Idempotency-Key used again with a different request (HTTP 422).
+public struct IdempotencyKeyReused: Error, CustomStringConvertible, Sendable {
+    public var key: String
+    public init(key: String) { self.key = key }
+    public var description: String {
+        "Idempotency-Key '\(key)' was already used for a different request; use a new key for a new request"
+    }
+}
+
 /// Errors of the workspace layer: input that cannot be stored, or a state that forbids the
 /// operation. Storage failures are `SQLiteError` (or the PostGIS backend's error).
 public struct WorkspaceError: Error, CustomStringConvertible, Sendable {

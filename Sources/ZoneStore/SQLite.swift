@@ -40,8 +40,17 @@ public final class SQLiteConnection {
         }
         spatialiteCache = cache
         spatialite_init_ex(handle, cache, 0)
-        sqlite3_busy_timeout(handle, 30_000)
+        sqlite3_busy_timeout(handle, Self.busyTimeoutMs)
     }
+
+    /// How long one statement waits for a lock another connection holds (SQLite's busy handler).
+    public static let busyTimeoutMs: Int32 = 30_000
+    /// How long `writeTransaction` keeps trying to take the writers' lock (BEGIN IMMEDIATE) before
+    /// it gives up and says the workspace is busy. A machine under load can hold the lock for
+    /// seconds per writer (vetting happens under it); 30 s covers several writers queued behind
+    /// each other. Each attempt waits in SQLite's busy handler for up to a second, then the
+    /// attempt is retried after a jittered pause (5 ms doubling to 250 ms).
+    public var writeLockTimeout: TimeInterval = 30
 
     deinit {
         if let db { sqlite3_close_v2(db) }
@@ -90,7 +99,7 @@ public final class SQLiteConnection {
     /// BEGIN IMMEDIATE takes the write lock at once, so two writers serialise instead of one
     /// failing at commit; the body's work commits together or not at all.
     public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try beginImmediate()
         do {
             let v = try body()
             try execute("COMMIT")
@@ -101,26 +110,45 @@ public final class SQLiteConnection {
         }
     }
 
+    /// A deferred transaction: its first read fixes the snapshot the rest of `body` sees (WAL).
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN DEFERRED")
+        do {
+            let v = try body()
+            try execute("COMMIT")
+            return v
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// BEGIN IMMEDIATE, retried with backoff while another writer holds the lock (SQLITE_BUSY),
+    /// until `writeLockTimeout`. SQLite can answer BUSY at once in WAL mode (e.g. while another
+    /// connection recovers or checkpoints the log), so its own busy handler is not enough.
+    func beginImmediate() throws {
+        let deadline = Date().addingTimeInterval(writeLockTimeout)
+        var pause = 0.005
+        defer { sqlite3_busy_timeout(db, Self.busyTimeoutMs) }
+        while true {
+            let remaining = deadline.timeIntervalSinceNow
+            sqlite3_busy_timeout(db, Int32(max(1, min(remaining, 1.0) * 1000)))
+            do {
+                try execute("BEGIN IMMEDIATE")
+                return
+            } catch let e as SQLiteError where e.isBusy {
+                if Date() >= deadline {
+                    throw SQLiteError(code: e.code, message: "the workspace is busy: another writer kept it locked for more than "
+                                      + "\(Int(writeLockTimeout)) s (\(e.message))", sql: "BEGIN IMMEDIATE")
+                }
+                usleep(UInt32(pause * Double.random(in: 0.5...1.5) * 1_000_000))
+                pause = min(pause * 2, 0.25)
+            }
+        }
+    }
+
     fileprivate var handle: OpaquePointer? { db }
     fileprivate static var transientDestructor: sqlite3_destructor_type { transient }
-}
-
-public enum SQLValue: Equatable, Sendable {
-    case null
-    case int(Int64)
-    case double(Double)
-    case text(String)
-    case blob([UInt8])
-
-    public var int: Int64? {
-        switch self { case .int(let i): return i; case .double(let d): return Int64(d); default: return nil }
-    }
-    public var double: Double? {
-        switch self { case .double(let d): return d; case .int(let i): return Double(i); default: return nil }
-    }
-    public var text: String? { if case .text(let s) = self { return s }; return nil }
-    public var blob: [UInt8]? { if case .blob(let b) = self { return b }; return nil }
-    public var isNull: Bool { self == .null }
 }
 
 /// Owns one prepared statement (finalized in `deinit`); bound to its connection's thread.
@@ -144,6 +172,7 @@ public final class Statement {
             case .null: rc = sqlite3_bind_null(stmt, idx)
             case .int(let v): rc = sqlite3_bind_int64(stmt, idx, v)
             case .double(let v): rc = sqlite3_bind_double(stmt, idx, v)
+            case .bool(let b): rc = sqlite3_bind_int64(stmt, idx, b ? 1 : 0)
             case .text(let s): rc = sqlite3_bind_text(stmt, idx, s, -1, SQLiteConnection.transientDestructor)
             case .blob(let b):
                 rc = b.withUnsafeBytes { sqlite3_bind_blob(stmt, idx, $0.baseAddress, Int32(b.count), SQLiteConnection.transientDestructor) }
@@ -169,6 +198,23 @@ public final class Statement {
                 return .blob(Array(UnsafeRawBufferPointer(start: p, count: count)))
             default: return .null
             }
+        }
+    }
+}
+
+extension SQLiteConnection: SQLExecutor {
+    public var dialect: SQLDialect { .spatialite }
+
+    public func insertReturningId(_ sql: String, _ params: [SQLValue]) throws -> Int64 {
+        try query(sql, params)
+        return lastInsertRowID
+    }
+
+    public func executeEach(_ sql: String, _ rows: [[SQLValue]]) throws {
+        let s = try prepare(sql)
+        for params in rows {
+            try s.bind(params)
+            while try s.step() != nil {}
         }
     }
 }

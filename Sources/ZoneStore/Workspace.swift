@@ -58,16 +58,28 @@ public final class Workspace {
     /// changed, so `check --record` reads the layers once for parsing and vetting alike.
     private func current() throws -> (key: String, plan: PlanData, engine: VettingEngine?, layerIds: [String: Int64],
                                       pack: StoredDocument, vocab: StoredDocument) {
-        guard let pack = try store.activeDocument(kind: .rulePack), let vocab = try store.activeDocument(kind: .industries) else {
-            throw WorkspaceError(.notInitialized, "\(description) has no rule pack: run `zoneplan init`")
-        }
-        let versions = try store.layerVersions(layer: nil, activeOnly: true)
-        let key = versions.map { "\($0.id!)" }.joined(separator: ",") + "|\(pack.id!)|\(vocab.id!)"
+        let (key, versions, pack, vocab) = try planParts()
         if let c = cached, c.key == key { return c }
         let plan = try self.plan(versions: versions, pack: pack, vocab: vocab)
         let ids = Dictionary(uniqueKeysWithValues: versions.map { ($0.layer, $0.id!) })
         cached = (key, plan, nil, ids, pack, vocab)
         return cached!
+    }
+
+    private func planParts() throws -> (key: String, versions: [LayerVersion], pack: StoredDocument, vocab: StoredDocument) {
+        guard let pack = try store.activeDocument(kind: .rulePack), let vocab = try store.activeDocument(kind: .industries) else {
+            throw WorkspaceError(.notInitialized, "\(description) has no rule pack: run `zoneplan init`")
+        }
+        let versions = try store.layerVersions(layer: nil, activeOnly: true)
+        let key = "layers " + versions.map { "\($0.layer)@\($0.id!)" }.joined(separator: ",") + "|pack \(pack.id!)|vocabulary \(vocab.id!)"
+        return (key, versions, pack, vocab)
+    }
+
+    /// What the current plan is made of — active layer versions, rule pack and vocabulary — in a
+    /// few small reads: equal keys mean equal plans, so a server can tell when to swap its snapshot.
+    public func planKey() throws -> String {
+        guard try store.schemaVersion() > 0 else { throw WorkspaceError(.notInitialized, "\(description) is not initialised: run `zoneplan init`") }
+        return try planParts().key
     }
 
     /// The vetting engine for the current plan, built once per plan.
@@ -114,6 +126,8 @@ public final class Workspace {
 
     /// Replaces (or adds) a layer with features already in the plan's property schema. The
     /// result is validated as a whole plan before anything is stored; a bad layer changes nothing.
+    /// The check and the insert are one write transaction: two imports at once are checked one
+    /// after the other, each against the plan the other left (no duplicate feature ids).
     @discardableResult
     public func importLayer(name: String, title: String?, features: [Feature], sourceFile: String, sha256: String,
                             format: String, official: String, note: String?) throws -> LayerVersion {
@@ -121,22 +135,24 @@ public final class Workspace {
             throw WorkspaceError(.badInput, "layer name '\(name)' must be lower-case letters, digits and _ (e.g. function_zones)")
         }
         guard !features.isEmpty else { throw WorkspaceError(.badInput, "\(sourceFile): no features to import") }
-        let current = try loadPlan()
-        let old = current.layer(named: name)
-        let layerTitle = title ?? old?.title ?? name
-        // Validate the would-be plan whole (ids unique across layers, geometry valid, terms known).
-        var layers = current.layers.filter { $0.name != name }.map { l in
-            (name: l.name, title: l.title, label: l.file, geojson: GeoJSON.encode(features: l.features.map(Self.feature)), version: "")
+        return try store.writeTransaction {
+            let current = try loadPlan()
+            let old = current.layer(named: name)
+            let layerTitle = title ?? old?.title ?? name
+            // Validate the would-be plan whole (ids unique across layers, geometry valid, terms known).
+            var layers = current.layers.filter { $0.name != name }.map { l in
+                (name: l.name, title: l.title, label: l.file, geojson: GeoJSON.encode(features: l.features.map(Self.feature)), version: "")
+            }
+            layers.append((name: name, title: layerTitle, label: sourceFile, geojson: GeoJSON.encode(features: features), version: "new"))
+            let plan = try PlanData.assemble(origin: "import check", root: current.root, geodataVersion: "check", layers: layers,
+                                             industriesText: current.industriesText, industriesLabel: "industries",
+                                             rulePackText: current.rulePackText, rulePackLabel: "rule pack", ruleSchemas: RuleRegistry.schemas)
+            let imported = plan.layer(named: name)!.features
+            let v = LayerVersion(layer: name, version: 0, title: layerTitle, sourceFile: sourceFile, sha256: sha256, format: format,
+                                 importedBy: official, importedAt: nowISO(), featureCount: imported.count,
+                                 schematic: imported.contains { $0.schematic }, note: note, active: true)
+            return try store.insertLayerVersion(v, features: imported.map(Self.feature))
         }
-        layers.append((name: name, title: layerTitle, label: sourceFile, geojson: GeoJSON.encode(features: features), version: "new"))
-        let plan = try PlanData.assemble(origin: "import check", root: current.root, geodataVersion: "check", layers: layers,
-                                         industriesText: current.industriesText, industriesLabel: "industries",
-                                         rulePackText: current.rulePackText, rulePackLabel: "rule pack", ruleSchemas: RuleRegistry.schemas)
-        let imported = plan.layer(named: name)!.features
-        let v = LayerVersion(layer: name, version: 0, title: layerTitle, sourceFile: sourceFile, sha256: sha256, format: format,
-                             importedBy: official, importedAt: nowISO(), featureCount: imported.count,
-                             schematic: imported.contains { $0.schematic }, note: note, active: true)
-        return try store.insertLayerVersion(v, features: imported.map(Self.feature))
     }
 
     /// Replaces the rule pack (validated against the rules before it is stored).
@@ -153,68 +169,160 @@ public final class Workspace {
 
     // MARK: decisions
 
-    public struct Recorded {
+    public struct Recorded: Sendable {
         public var record: DecisionRecord
         public var draws: [QuotaEntry]
         public var dryRun: Bool
     }
 
-    /// Vets and records a decision in one write transaction: the quota balances are read, the
-    /// application vetted, the decision appended and (for approve/conditional) the quota drawn,
-    /// all under the writers' lock, so two recorders never both spend the last of a quota.
-    /// With `dryRun` nothing is written; the returned record shows what would be.
-    public func record(application: Application, input: Data, official: String, note: String?, supersedes: Int64? = nil,
-                       year: Int? = nil, dryRun: Bool = false) throws -> Recorded {
-        let year = year ?? Calendar(identifier: .gregorian).component(.year, from: Date())
-        let work = { () throws -> Recorded in
-            // Read under the writers' lock: the plan recorded is the plan used.
-            let current = try self.currentEngine()
-            let (plan, engine, layerIds, packDoc, vocabDoc) = (current.plan, current.engine, current.layerIds, current.pack, current.vocab)
-            if let supersedes {
-                guard try self.store.decision(id: supersedes) != nil else {
-                    throw WorkspaceError(.notFound, "decision \(supersedes) does not exist")
-                }
-            }
-            // Land of a superseded approval goes back before the revision is vetted.
-            var returns: [QuotaEntry] = []
-            if let supersedes {
-                for e in try self.store.quotaEntries(nil) where e.decisionId == supersedes && e.kind == .draw {
-                    returns.append(QuotaEntry(account: e.account, accountName: e.accountName, at: nowISO(), kind: .return,
-                                              amountMu: -e.amountMu, decisionId: supersedes, official: official,
-                                              note: "returned: decision \(supersedes) superseded"))
-                }
-            }
-            let ledger = ReturnsApplied(base: self.store.quotaLedger, returns: returns)
-            let result = try engine.vet(application, quotas: ledger, year: year)
-            var snapshot: [String: Double] = [:]
-            for d in result.quotaDraws { if let b = try ledger.balanceMu(d.account) { snapshot[d.account.description] = b } }
-            var rec = DecisionRecord(recordedAt: nowISO(), official: official, note: note, inputSha256: sha256Hex(input),
-                                     name: application.name, industry: application.industry, verdict: result.verdict,
-                                     areaMu: result.areaMu, application: (try? JSONDecoder().decode(JSONValue.self, from: input)) ?? .null,
-                                     result: result, rulePackVersion: plan.rulePack.version, rulePackDoc: packDoc.id!,
-                                     industriesDoc: vocabDoc.id!, layerVersions: layerIds,
-                                     quotaSnapshot: QuotaSnapshot(balances: snapshot), quotaYear: year, supersedes: supersedes,
-                                     site: application.site)
-            var draws: [QuotaEntry] = []
-            if result.verdict == .approve || result.verdict == .conditional {
-                draws = result.quotaDraws.map {
-                    QuotaEntry(account: $0.account, accountName: $0.name, at: rec.recordedAt, kind: .draw, amountMu: -$0.mu,
-                               decisionId: nil, official: official, note: "drawn by decision: \(application.name)")
-                }
-            }
-            if dryRun { return Recorded(record: rec, draws: returns + draws, dryRun: true) }
-            for r in returns { _ = try self.store.insertQuotaEntry(r) }
-            let id = try self.store.insertDecision(rec)
-            rec.id = id
-            var written: [QuotaEntry] = returns
-            for var d in draws where (try self.store.quotaStatus(d.account)) != nil {
-                d.decisionId = id
-                d.id = try self.store.insertQuotaEntry(d)
-                written.append(d)
-            }
-            return Recorded(record: rec, draws: written, dryRun: false)
+    /// One application to record: the parsed application, its GeoJSON Feature (kept in the
+    /// record, for replay) and the bytes as submitted (kept byte for byte; nil: `input` itself).
+    public struct Submission {
+        public var application: Application
+        public var input: Data
+        public var submitted: SubmittedInput?
+        public init(application: Application, input: Data, submitted: SubmittedInput? = nil) {
+            self.application = application; self.input = input; self.submitted = submitted
         }
-        return dryRun ? try work() : try store.writeTransaction(work)
+    }
+
+    /// An Idempotency-Key with the SHA-256 of the request it came with, and how to answer.
+    public struct Idempotency {
+        public var key: String
+        public var requestSha256: String
+        /// The answer to keep for the recorded decisions (computed inside the transaction).
+        public var respond: ([Recorded]) throws -> StoredResponse
+        public init(key: String, requestSha256: String, respond: @escaping ([Recorded]) throws -> StoredResponse) {
+            self.key = key; self.requestSha256 = requestSha256; self.respond = respond
+        }
+    }
+
+    public struct BatchRecorded {
+        /// The decisions recorded now (empty when the answer is a replay).
+        public var recorded: [Recorded]
+        /// The answer kept for the Idempotency-Key (nil without one).
+        public var response: StoredResponse?
+        /// True when the key was seen before with the same request: nothing was recorded now.
+        public var replayed: Bool
+    }
+
+    /// Vets and records a decision in one write transaction: the quota balances are read, the
+    /// application vetted, the decision appended with the bytes as submitted and (for
+    /// approve/conditional) the quota drawn, all under the writers' lock, so two recorders never
+    /// both spend the last of a quota. A decision is superseded at most once: a second revision
+    /// of the same decision is refused (`.conflict`). With `dryRun` nothing is written; the
+    /// returned record shows what would be.
+    public func record(application: Application, input: Data, submitted: SubmittedInput? = nil, official: String, note: String?,
+                       supersedes: Int64? = nil, year: Int? = nil, dryRun: Bool = false) throws -> Recorded {
+        try record(applications: [Submission(application: application, input: input, submitted: submitted)], official: official,
+                   note: note, supersedes: supersedes, year: year, dryRun: dryRun).recorded[0]
+    }
+
+    /// Vets and records several applications all or nothing, in ONE write transaction: when one
+    /// fails, none is recorded and no land is drawn. Each is vetted on the balances the ones
+    /// before it left. With an `idempotency` key, the key is looked up first under the writers'
+    /// lock: the same request again gets the kept answer (nothing recorded), a different request
+    /// with the same key is refused (`IdempotencyKeyReused`); a new key is kept with the answer in
+    /// the same transaction as the decisions. A dry run neither reads nor keeps keys.
+    public func record(applications: [Submission], official: String, note: String?, supersedes: Int64? = nil,
+                       year: Int? = nil, dryRun: Bool = false, idempotency: Idempotency? = nil) throws -> BatchRecorded {
+        let year = year ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+        if dryRun {
+            return BatchRecorded(recorded: try recordEach(applications, official: official, note: note, supersedes: supersedes,
+                                                          year: year, dryRun: true), response: nil, replayed: false)
+        }
+        let version = try store.schemaVersion()
+        guard version >= Migrations.latest else {
+            throw WorkspaceError(.notInitialized, "\(description) has schema version \(version); recording needs \(Migrations.latest): "
+                                 + "run `zoneplan ledger migrate`")
+        }
+        // Build the engine before taking the lock (a plan changed meanwhile is noticed under it).
+        _ = try currentEngine()
+        do {
+            return try store.writeTransaction {
+                if let idempotency, let kept = try store.idempotentResponse(key: idempotency.key) {
+                    guard kept.requestSha256 == idempotency.requestSha256 else { throw IdempotencyKeyReused(key: idempotency.key) }
+                    return BatchRecorded(recorded: [], response: kept.response, replayed: true)
+                }
+                let recorded = try recordEach(applications, official: official, note: note, supersedes: supersedes, year: year, dryRun: false)
+                var response: StoredResponse?
+                if let idempotency {
+                    let r = try idempotency.respond(recorded)
+                    try store.insertIdempotentResponse(key: idempotency.key, requestSha256: idempotency.requestSha256, response: r)
+                    response = r
+                }
+                return BatchRecorded(recorded: recorded, response: response, replayed: false)
+            }
+        } catch let e as WorkspaceError where e.kind == .conflict && supersedes != nil && !e.message.contains(" by decision ") {
+            // The schema refused a second revision (PostgreSQL aborted the transaction before it could say which).
+            guard let by = try? store.supersedingDecision(of: supersedes!) else { throw e }
+            throw WorkspaceError(.conflict, "decision \(supersedes!) was already superseded by decision \(by)")
+        }
+    }
+
+    private func recordEach(_ applications: [Submission], official: String, note: String?, supersedes: Int64?, year: Int,
+                            dryRun: Bool) throws -> [Recorded] {
+        guard !applications.isEmpty else { throw WorkspaceError(.badInput, "no application to record") }
+        if supersedes != nil && applications.count > 1 {
+            throw WorkspaceError(.conflict, "a decision is superseded at most once: \(applications.count) applications cannot all supersede decision \(supersedes!)")
+        }
+        return try applications.map { try recordOne($0, official: official, note: note, supersedes: supersedes, year: year, dryRun: dryRun) }
+    }
+
+    /// One decision, inside the caller's write transaction (or read-only for a dry run).
+    private func recordOne(_ s: Submission, official: String, note: String?, supersedes: Int64?, year: Int, dryRun: Bool) throws -> Recorded {
+        let application = s.application
+        let submitted = s.submitted ?? SubmittedInput(format: "geojson", bytes: s.input)
+        // Read under the writers' lock: the plan recorded is the plan used.
+        let current = try currentEngine()
+        let (plan, engine, layerIds, packDoc, vocabDoc) = (current.plan, current.engine, current.layerIds, current.pack, current.vocab)
+        if let supersedes {
+            guard try store.decision(id: supersedes) != nil else {
+                throw WorkspaceError(.notFound, "decision \(supersedes) does not exist")
+            }
+            if let by = try store.supersedingDecision(of: supersedes) {
+                throw WorkspaceError(.conflict, "decision \(supersedes) was already superseded by decision \(by)")
+            }
+        }
+        // Land of a superseded approval goes back before the revision is vetted.
+        var returns: [QuotaEntry] = []
+        if let supersedes {
+            for e in try store.quotaEntries(nil) where e.decisionId == supersedes && e.kind == .draw {
+                returns.append(QuotaEntry(account: e.account, accountName: e.accountName, at: nowISO(), kind: .return,
+                                          amountMu: -e.amountMu, decisionId: supersedes, official: official,
+                                          note: "returned: decision \(supersedes) superseded"))
+            }
+        }
+        let ledger = ReturnsApplied(base: store.quotaLedger, returns: returns)
+        let result = try engine.vet(application, quotas: ledger, year: year)
+        var snapshot: [String: Double] = [:]
+        for d in result.quotaDraws { if let b = try ledger.balanceMu(d.account) { snapshot[d.account.description] = b } }
+        var rec = DecisionRecord(recordedAt: nowISO(), official: official, note: note, inputSha256: submitted.sha256,
+                                 name: application.name, industry: application.industry, verdict: result.verdict,
+                                 areaMu: result.areaMu, application: (try? JSONDecoder().decode(JSONValue.self, from: s.input)) ?? .null,
+                                 result: result, rulePackVersion: plan.rulePack.version, rulePackDoc: packDoc.id!,
+                                 industriesDoc: vocabDoc.id!, layerVersions: layerIds,
+                                 quotaSnapshot: QuotaSnapshot(balances: snapshot), quotaYear: year, supersedes: supersedes,
+                                 site: application.site)
+        var draws: [QuotaEntry] = []
+        if result.verdict == .approve || result.verdict == .conditional {
+            draws = result.quotaDraws.map {
+                QuotaEntry(account: $0.account, accountName: $0.name, at: rec.recordedAt, kind: .draw, amountMu: -$0.mu,
+                           decisionId: nil, official: official, note: "drawn by decision: \(application.name)")
+            }
+        }
+        if dryRun { return Recorded(record: rec, draws: returns + draws, dryRun: true) }
+        for r in returns { _ = try store.insertQuotaEntry(r) }
+        let id = try store.insertDecision(rec)
+        rec.id = id
+        try store.insertDecisionInput(decisionId: id, submitted)
+        var written: [QuotaEntry] = returns
+        for var d in draws where (try store.quotaStatus(d.account)) != nil {
+            d.decisionId = id
+            d.id = try store.insertQuotaEntry(d)
+            written.append(d)
+        }
+        return Recorded(record: rec, draws: written, dryRun: false)
     }
 
     public struct Replay {
@@ -286,7 +394,12 @@ public final class Workspace {
     public func setQuota(_ key: QuotaAccountKey, mu: Double, name: String?, official: String, note: String?) throws -> QuotaEntry {
         guard mu.isFinite, mu >= 0 else { throw WorkspaceError(.badInput, "quota must be a non-negative number of 亩, got \(mu)") }
         return try store.writeTransaction {
-            let allocated = try store.quotaStatus(key)?.allocatedMu ?? 0
+            let status = try store.quotaStatus(key)
+            let allocated = status?.allocatedMu ?? 0
+            // The live decisions' land stays covered: an allocation below what they hold is refused.
+            if let status, mu - allocated + status.balanceMu < -1e-6 {
+                throw WorkspaceError(.conflict, "\(key): \(mu) 亩 is less than the \(allocated - status.balanceMu) 亩 already drawn by recorded decisions")
+            }
             var e = QuotaEntry(account: key, accountName: name, at: nowISO(), kind: .allocate, amountMu: mu - allocated,
                                decisionId: nil, official: official, note: note ?? "allocation set to \(mu) 亩")
             e.id = try store.insertQuotaEntry(e)
@@ -320,19 +433,83 @@ struct ReturnsApplied: QuotaLedger {
 }
 
 extension Workspace {
-    /// Problems found in the workspace: storage integrity (the backend's own check), quota draws
-    /// that name no recorded decision, accounts below zero. Empty when all is well.
+    /// Problems found in the workspace; empty when all is well:
+    /// - storage integrity (the backend's own check);
+    /// - quota draws that name no recorded decision, and (schema 4) decisions recorded without
+    ///   the input they were submitted with: something half-written;
+    /// - the supersede relation is simple chains: no decision superseded twice, none superseding
+    ///   a decision that does not exist, no cycle;
+    /// - land returned against a decision never exceeds what it drew from that account;
+    /// - per account: no balance below zero, and the live draws (draws of decisions no revision
+    ///   superseded, less land returned against them) are within the allocation plus the land
+    ///   returned without a decision (腾笼换鸟).
     public func verify() throws -> [String] {
+        try store.readTransaction { try verifySnapshot() }
+    }
+
+    private func verifySnapshot() throws -> [String] {
         var problems = try store.integrityProblems()
-        let ids = Set(try store.decisions(limit: nil).compactMap(\.id))
-        for e in try store.quotaEntries(nil) where e.kind == .draw {
-            guard let d = e.decisionId, ids.contains(d) else {
-                problems.append("quota entry \(e.id ?? 0) draws \(abs(e.amountMu)) 亩 from \(e.account) without a recorded decision")
-                continue
+        let links = try store.decisionLinks()
+        let ids = Set(links.map(\.id))
+        var supersededBy: [Int64: Int64] = [:]
+        for (id, target) in links {
+            guard let target else { continue }
+            if !ids.contains(target) { problems.append("decision \(id) supersedes decision \(target), which does not exist") }
+            if let first = supersededBy[target] {
+                problems.append("decision \(target) is superseded twice: by decisions \(first) and \(id)")
+            } else {
+                supersededBy[target] = id
             }
         }
-        for s in try store.quotaStatuses(year: nil) where s.balanceMu < -1e-6 {
-            problems.append("quota account \(s.account) is below zero: \(s.balanceMu) 亩")
+        let next = Dictionary(links.compactMap { l in l.supersedes.map { (l.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        var reported = Set<Int64>()
+        for start in next.keys.sorted() {
+            var seen: Set<Int64> = [start], at = start
+            while let n = next[at] {
+                if seen.contains(n) {
+                    if reported.insert(n).inserted { problems.append("the supersede chain through decision \(n) is a cycle") }
+                    break
+                }
+                seen.insert(n); at = n
+            }
+        }
+        if try store.schemaVersion() >= 4 {
+            for id in try store.decisionsWithoutInput() {
+                problems.append("decision \(id) has no submitted input: it is half-written")
+            }
+        }
+        let entries = try store.quotaEntries(nil)
+        var drawn: [String: Double] = [:], returned: [String: Double] = [:]   // "decision|account"
+        var live: [QuotaAccountKey: Double] = [:], freeReturns: [QuotaAccountKey: Double] = [:]
+        for e in entries {
+            switch e.kind {
+            case .draw:
+                guard let d = e.decisionId, ids.contains(d) else {
+                    problems.append("quota entry \(e.id ?? 0) draws \(abs(e.amountMu)) 亩 from \(e.account) without a recorded decision")
+                    continue
+                }
+                drawn["\(d)|\(e.account)", default: 0] += -e.amountMu
+                if supersededBy[d] == nil { live[e.account, default: 0] += -e.amountMu }
+            case .return:
+                if let d = e.decisionId {
+                    returned["\(d)|\(e.account)", default: 0] += e.amountMu
+                    if supersededBy[d] == nil { live[e.account, default: 0] -= e.amountMu }
+                } else {
+                    freeReturns[e.account, default: 0] += e.amountMu
+                }
+            case .allocate: break
+            }
+        }
+        for (k, mu) in returned.sorted(by: { $0.key < $1.key }) where mu > (drawn[k] ?? 0) + 1e-6 {
+            let parts = k.split(separator: "|", maxSplits: 1)
+            problems.append("decision \(parts[0]): \(mu) 亩 returned to \(parts[1]) but only \(drawn[k] ?? 0) 亩 drawn")
+        }
+        for s in try store.quotaStatuses(year: nil) {
+            if s.balanceMu < -1e-6 { problems.append("quota account \(s.account) is below zero: \(s.balanceMu) 亩") }
+            let l = live[s.account] ?? 0, cap = s.allocatedMu + (freeReturns[s.account] ?? 0)
+            if l > cap + 1e-6 {
+                problems.append("quota account \(s.account): live decisions draw \(l) 亩, more than its allocation \(cap) 亩")
+            }
         }
         return problems
     }

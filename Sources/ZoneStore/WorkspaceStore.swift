@@ -21,6 +21,8 @@ public protocol WorkspaceStore: AnyObject {
     /// Runs `body` in one write transaction that excludes other writers (SpatiaLite: BEGIN
     /// IMMEDIATE; PostGIS: a transaction-scoped advisory lock). Everything commits or nothing does.
     func writeTransaction<T>(_ body: () throws -> T) throws -> T
+    /// Runs `body`'s reads on one consistent snapshot, without excluding writers.
+    func readTransaction<T>(_ body: () throws -> T) throws -> T
 
     func insertDocument(_ d: StoredDocument) throws -> Int64
     func activeDocument(kind: StoredDocument.Kind) throws -> StoredDocument?
@@ -36,6 +38,19 @@ public protocol WorkspaceStore: AnyObject {
     func insertDecision(_ d: DecisionRecord) throws -> Int64
     func decisions(limit: Int?) throws -> [DecisionRecord]
     func decision(id: Int64) throws -> DecisionRecord?
+
+    // Schema 4: the application as submitted, the supersede relation, idempotency keys.
+    /// Keeps the raw bytes a decision was recorded from (in the caller's transaction).
+    func insertDecisionInput(decisionId: Int64, _ input: SubmittedInput) throws
+    func decisionInput(id: Int64) throws -> SubmittedInput?
+    /// The decision that supersedes `id` (the first, should there be several), or nil.
+    func supersedingDecision(of id: Int64) throws -> Int64?
+    /// Every decision's id and the one it supersedes, in id order.
+    func decisionLinks() throws -> [(id: Int64, supersedes: Int64?)]
+    /// Decisions recorded since schema 4 that have no submitted input: half-written.
+    func decisionsWithoutInput() throws -> [Int64]
+    func idempotentResponse(key: String) throws -> (requestSha256: String, response: StoredResponse)?
+    func insertIdempotentResponse(key: String, requestSha256: String, response: StoredResponse) throws
 
     /// The account's totals, or nil when it does not exist.
     func quotaStatus(_ key: QuotaAccountKey) throws -> QuotaStatus?

@@ -177,6 +177,8 @@ public struct VettingResult: Sendable, Codable {
     public var quotaDraws: [QuotaDraw] = []
     /// Version of each layer the decision used.
     public var layerVersions: [String: String] = [:]
+    /// The plan snapshot the result was vetted with (GeoData, layers, rule pack, vocabulary).
+    public var planVersion: String?
     /// Rules of the pack that were not applied, and why.
     public var notApplied: [NotApplied] = []
     /// The clauses the findings cite (title, section, quote), once each, in citation order.
@@ -196,6 +198,7 @@ public struct VettingResult: Sendable, Codable {
         case layerVersions = "layer_versions"
         case notApplied = "not_applied"
         case clauses
+        case planVersion = "plan_version"
     }
 
     public init(name: String, verdict: Verdict, areaMu: Double, counties: [ZoneRef], platforms: [ZoneRef], findings: [Finding],
@@ -225,6 +228,7 @@ public struct VettingResult: Sendable, Codable {
         layerVersions = try c.decodeIfPresent([String: String].self, forKey: .layerVersions) ?? [:]
         notApplied = try c.decodeIfPresent([NotApplied].self, forKey: .notApplied) ?? []
         clauses = try c.decodeIfPresent([Clause].self, forKey: .clauses) ?? []
+        planVersion = try c.decodeIfPresent(String.self, forKey: .planVersion)
     }
 
     public func rules(with outcome: Outcome) -> [String] {

@@ -44,33 +44,55 @@ public enum Report {
 
     /// The site features with the result flattened into properties a GIS tool can filter and colour by.
     public static func geojson(_ pairs: [(Application, VettingResult)]) throws -> Data {
+        GeoJSON.encode(features: try pairs.map { try feature(app: $0.0, result: $0.1) })
+    }
+
+    /// One application's site feature with its result in the properties (as in `geojson(_:)`).
+    public static func feature(app: Application, result: VettingResult) throws -> Feature {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var features: [Feature] = []
-        for (app, result) in pairs {
-            var p = app.properties
-            let r = rounded(result)
-            p["verdict"] = .string(r.verdict.rawValue)
-            p["verdict_zh"] = .string(r.verdict.chinese)
-            p["area_mu"] = .number(r.areaMu)
-            p["fail_rules"] = .string(r.rules(with: .fail).joined(separator: ","))
-            p["warn_rules"] = .string(r.rules(with: .warn).joined(separator: ","))
-            p["unverifiable_rules"] = .string(r.rules(with: .unverifiable).joined(separator: ","))
-            p["not_applied_rules"] = .string(r.notApplied.map { "\($0.rule) (\($0.reason.rawValue))" }.joined(separator: ","))
-            p["reading_rules"] = .string(r.findings.filter { $0.basis == .reading && $0.outcome != .pass }.map(\.rule).uniqued().joined(separator: ","))
-            p["counties"] = .string(r.counties.map(\.name).joined(separator: ","))
-            p["platforms"] = .string(r.platforms.map(\.name).joined(separator: ","))
-            p["rule_pack_version"] = .string(r.rulePackVersion)
-            p["geodata_version"] = .string(r.geodataVersion)
-            for f in r.findings {
-                let key = "rule_" + f.rule.replacingOccurrences(of: "-", with: "_") + (f.check.map { "_" + $0.replacingOccurrences(of: "-", with: "_") } ?? "")
-                p[key] = .string(f.outcome.rawValue)
-            }
-            let findingsJSON = try JSONDecoder().decode(JSONValue.self, from: enc.encode(r.findings))
-            p["findings"] = findingsJSON
-            features.append(Feature(id: nil, geometry: app.site, properties: p, bbox: nil))
+        var p = app.properties
+        let r = rounded(result)
+        p["verdict"] = .string(r.verdict.rawValue)
+        p["verdict_zh"] = .string(r.verdict.chinese)
+        p["area_mu"] = .number(r.areaMu)
+        p["fail_rules"] = .string(r.rules(with: .fail).joined(separator: ","))
+        p["warn_rules"] = .string(r.rules(with: .warn).joined(separator: ","))
+        p["unverifiable_rules"] = .string(r.rules(with: .unverifiable).joined(separator: ","))
+        p["not_applied_rules"] = .string(r.notApplied.map { "\($0.rule) (\($0.reason.rawValue))" }.joined(separator: ","))
+        p["reading_rules"] = .string(r.findings.filter { $0.basis == .reading && $0.outcome != .pass }.map(\.rule).uniqued().joined(separator: ","))
+        p["counties"] = .string(r.counties.map(\.name).joined(separator: ","))
+        p["platforms"] = .string(r.platforms.map(\.name).joined(separator: ","))
+        p["rule_pack_version"] = .string(r.rulePackVersion)
+        p["geodata_version"] = .string(r.geodataVersion)
+        for f in r.findings {
+            let key = "rule_" + f.rule.replacingOccurrences(of: "-", with: "_") + (f.check.map { "_" + $0.replacingOccurrences(of: "-", with: "_") } ?? "")
+            p[key] = .string(f.outcome.rawValue)
         }
-        return GeoJSON.encode(features: features)
+        let findingsJSON = try JSONDecoder().decode(JSONValue.self, from: enc.encode(r.findings))
+        p["findings"] = findingsJSON
+        return Feature(id: nil, geometry: app.site, properties: p, bbox: nil)
+    }
+
+    // MARK: Streams (one record per application)
+
+    /// One result as a JSON Lines record: the object `json(_:)` writes for one application,
+    /// compact with sorted keys, ended by LF.
+    public static func jsonLine(_ result: VettingResult) throws -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var d = try enc.encode(rounded(result))
+        d.append(0x0A)
+        return d
+    }
+
+    /// One result as an RFC 8142 GeoJSON text sequence record: RS, the feature `geojson(_:)`
+    /// writes for the application, LF.
+    public static func geojsonSeqRecord(app: Application, result: VettingResult) throws -> Data {
+        var d = Data([0x1E])
+        d.append(GeoJSON.encode(feature: try feature(app: app, result: result)))
+        d.append(0x0A)
+        return d
     }
 
     // MARK: Text
@@ -78,13 +100,15 @@ public enum Report {
     public static func text(_ r: VettingResult, index: Int? = nil) -> String {
         var out = ""
         let head = index.map { "[\($0)] " } ?? ""
-        out += "\(head)\(r.name)\n"
+        out += "\(head)\(TerminalText.escape(r.name))\n"
         out += "  verdict 结论: \(r.verdict.rawValue.uppercased()) \(r.verdict.chinese)\n"
-        out += "  industry 行业: \(r.industry)\(r.industryName.map { " \($0)" } ?? "")    area 面积: \(num(r.areaMu)) 亩 (EPSG:4549)\n"
+        // A code normalised on reading (" c3825 " → C3825) is shown as given, so nothing is repaired silently.
+        let given = r.application["industry"]?.stringValue.flatMap { $0 == r.industry ? nil : " (given as \"\(TerminalText.escape($0))\")" } ?? ""
+        out += "  industry 行业: \(TerminalText.escape(r.industry))\(given)\(r.industryName.map { " \(TerminalText.escape($0))" } ?? "")    area 面积: \(num(r.areaMu)) 亩 (EPSG:4549)\n"
         if !r.counties.isEmpty {
-            out += "  counties 县（市、区）: " + r.counties.map { "\($0.name) \(num($0.overlapMu ?? 0)) 亩" }.joined(separator: ", ") + "\n"
+            out += "  counties 县（市、区）: " + TerminalText.escape(r.counties.map { "\($0.name) \(num($0.overlapMu ?? 0)) 亩" }.joined(separator: ", ")) + "\n"
         }
-        out += "  platforms 平台: " + (r.platforms.isEmpty ? "—" : r.platforms.map { "\($0.name) (\($0.detail ?? ""))" }.joined(separator: ", ")) + "\n"
+        out += "  platforms 平台: " + TerminalText.escape(r.platforms.isEmpty ? "—" : r.platforms.map { "\($0.name) (\($0.detail ?? ""))" }.joined(separator: ", ")) + "\n"
         for f in r.findings {
             let rule = f.rule + (f.check.map { "/\($0)" } ?? "")
             var figures = ""
@@ -99,7 +123,7 @@ public enum Report {
             }
             let cites = f.citation.isEmpty ? "no clause" : f.citation.joined(separator: ", ")
             out += "  \(mark) \(pad(rule, 34)) \(pad(figures, 30)) \(pad(f.basis.rawValue, 10)) [\(cites)]\n"
-            out += "       \(f.explanationZh)\n"
+            out += "       \(TerminalText.escape(f.explanationZh))\n"
         }
         if !r.notApplied.isEmpty {
             out += "  not applied 未执行的规则:\n"
@@ -111,8 +135,8 @@ public enum Report {
         if !cited.isEmpty {
             out += "  clauses 依据条文:\n"
             for c in cited {
-                out += "  [\(c.ref)] \(c.title) \(c.section)\n"
-                out += "       「\(c.quote)」\n"
+                out += "  [\(c.ref)] \(TerminalText.escape(c.title)) \(TerminalText.escape(c.section))\n"
+                out += "       「\(TerminalText.escape(c.quote))」\n"
             }
         }
         out += "  basis: text = the clause says it 条文; reading = our reading where the plan is silent or general 解读; data-check = no clause 数据核对\n"
@@ -126,12 +150,12 @@ public enum Report {
 
     public static func summary(_ rows: [(label: String, verdict: String, area: String, fails: String)]) -> String {
         table(header: ["application", "verdict", "area 亩", "failed / unverifiable rules"],
-              rows: rows.map { [$0.label, $0.verdict, $0.area, $0.fails] }, indent: "")
+              rows: rows.map { [TerminalText.escape($0.label), $0.verdict, $0.area, $0.fails] }, indent: "")
     }
 
     /// A plain table; widths count CJK characters as two columns so columns line up in a terminal.
     public static func table(header: [String], rows: [[String]], indent: String) -> String {
-        let all = [header] + rows
+        let all = ([header] + rows).map { $0.map(TerminalText.escape) }
         let n = header.count
         var widths = [Int](repeating: 0, count: n)
         for row in all { for i in 0..<n where i < n - 1 { widths[i] = max(widths[i], displayWidth(row[i])) } }

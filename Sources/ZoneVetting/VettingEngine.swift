@@ -4,7 +4,7 @@ import ZonePlan
 
 /// Vets applications against the plan: measures the site once, runs every enabled rule, and
 /// derives the verdict. Holds a `SiteAnalyzer` (GEOS + PROJ contexts), so it is single-thread;
-/// make one per task.
+/// make one per task — from one shared `CompiledPlanGeometry` (`init(plan:compiled:)`).
 public final class VettingEngine {
     public let plan: PlanData
     public let analyzer: SiteAnalyzer
@@ -14,6 +14,16 @@ public final class VettingEngine {
         self.plan = plan
         self.rules = rules
         analyzer = try SiteAnalyzer(plan: plan)
+    }
+
+    /// An engine on a plan geometry compiled once (`CompiledPlanGeometry(plan: plan)`) and shared by
+    /// many engines, e.g. one per thread or per request: each engine has its own GEOS and PROJ contexts.
+    /// Throws `CompiledPlanGeometry.Mismatch` if `compiled` was not made from `plan`'s layers.
+    public init(plan: PlanData, compiled: CompiledPlanGeometry, rules: [any VettingRule] = RuleRegistry.all) throws {
+        guard compiled.matches(plan) else { throw CompiledPlanGeometry.Mismatch() }
+        self.plan = plan
+        self.rules = rules
+        analyzer = try SiteAnalyzer(compiled: compiled)
     }
 
     /// Loads GeoData (layers, vocabulary, rule pack) with the rules' parameter schemas.
@@ -71,6 +81,7 @@ public final class VettingEngine {
         result.quotaChecked = quotas != nil
         result.quotaDraws = draws
         result.layerVersions = plan.layerVersions
+        result.planVersion = plan.snapshotVersion
         result.notApplied = notApplied
         result.clauses = Self.clauses(citedBy: findings, in: plan.clauses)
         return result

@@ -1,5 +1,6 @@
 import Foundation
 import ZoneBench
+import ZoneGeometry
 
 // zoneplan-bench — see BENCHMARKS.md.
 //   zoneplan-bench --zones Z.wkb --sites S.wkb [--threads T] [--reps R] [--engine kernel|geos]
@@ -177,7 +178,7 @@ do {
         "paths": ["grid": res.stats.grid, "point_in_polygon": res.stats.pointInPolygon, "crossing": res.stats.crossing,
                   "degenerate": res.stats.degenerate, "geos_fallback": res.stats.geos,
                   "disjoint_candidates": res.stats.disjointCandidates],
-        "geos_version": GEOSWorker.version, "proj_version": BatchProjector.projVersion,
+        "geos_version": GeometryEngine.geosVersion, "proj_version": BatchProjector.projVersion,
         "zones_source": layersDir ?? zonesPath!, "sites_source": sitesPath,
     ]
     if layersDir != nil { out["zones_repaired"] = repaired }

@@ -2,31 +2,45 @@ import ArgumentParser
 import Foundation
 import ZoneGeometry
 import ZonePlan
+import ZoneQuery
 import ZoneStore
 import ZoneVetting
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Vet project applications (GeoJSON Feature or FeatureCollection) against the plan.",
+        abstract: "Vet project applications (GeoJSON Feature, FeatureCollection or text sequence) against the plan.",
         discussion: """
         Each application gets a verdict — approve, conditional, reject or incomplete — and findings \
         that name the rule, the measured value, the limit, the zones and the plan clause (seed FILE:LINE). \
         Exit 0 when every application is approved, 1 when any is not, 2 when any application is bad input \
         (it is reported on stderr and gets no output; the others are still vetted).
+
+        A GeoJSON text sequence (RFC 8142: RS-prefixed records, or one Feature per line; .geojsons, \
+        .geojsonl, .geojsonseq, or told from its first bytes) is read incrementally and vetted on \
+        --jobs threads in bounded batches, the output in input order. With --format jsonl or \
+        geojsonseq results are written as they come and memory stays bounded whatever the input size; \
+        text, json and geojson collect every result first. A progress bar is drawn on stderr when it \
+        is a terminal.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, geojson
+        case text, json, geojson, jsonl, geojsonseq
+
+        /// Written one application at a time, as results come.
+        var streams: Bool { self == .jsonl || self == .geojsonseq }
     }
 
     @OptionGroup var data: GeoDataOptions
 
-    @Argument(help: ArgumentHelp("Application file (GeoJSON, RFC 7946 lon/lat); - reads standard input.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Application file (GeoJSON Feature, FeatureCollection or text sequence, RFC 7946 lon/lat); - reads standard input.", valueName: "file"))
     var files: [String]
 
-    @Option(name: .long, help: "Output format: text (a table for people), json (the result objects), geojson (sites with the result in their properties).")
+    @Option(name: .long, help: "Output format: text (a table for people), json (the result objects), geojson (sites with the result in their properties), jsonl (one json result object per line, streamed), geojsonseq (RFC 8142 GeoJSON text sequence of the geojson features, streamed).")
     var format: Format = .text
+
+    @Option(name: .long, help: ArgumentHelp("Vetting threads, each with its own engine (default: the active processor count). --record vets one at a time.", valueName: "n"))
+    var jobs: Int?
 
     @OptionGroup var recording: RecordOptions
 
@@ -34,6 +48,7 @@ struct CheckCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give an application file (or - for standard input)") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() throws {
@@ -48,66 +63,82 @@ struct CheckCommand: ParsableCommand {
         } else {
             plan = try data.load()
         }
-        let engine: VettingEngine
-        do { engine = try VettingEngine(plan: plan) } catch {
-            fail("cannot prepare the plan layers: \(error)", code: Exit.internalError)
-        }
+        let progress = CheckProgress(enabled: TerminalProgress.stderrIsTerminal)
+        let inputs = CheckInputs(files: files, catalog: plan.industries, site: site, progress: progress)
+        // text, json and geojson need every result before writing; jsonl and geojsonseq stream.
         var vetted: [(label: String, app: Application, result: VettingResult)] = []
         var badInput = false
-        for file in files {
-            let label = file == "-" ? "stdin" : file
-            let bytes: Data?
-            if file == "-" { bytes = FileHandle.standardInput.readDataToEndOfFile() } else { bytes = FileManager.default.contents(atPath: file) }
-            guard let bytes else {
-                FileHandle.standardError.write(Data("zoneplan: error: \(label): cannot read the file\n".utf8))
-                badInput = true
-                continue
-            }
-            let entries: [Result<Application, ApplicationError>]
+        var notApproved = false
+
+        func reportBad(_ e: ApplicationError) {
+            progress.clear()
+            FileHandle.standardError.write(Data("zoneplan: error: \(e)\n".utf8))
+            badInput = true
+            progress.advance()
+        }
+        func take(_ label: String, _ app: Application, _ result: VettingResult) {
+            if result.verdict != .approve { notApproved = true }
             do {
-                if file.lowercased().hasSuffix(".txt") || ApplicationFile.looksLikeBaobu(bytes) {
-                    let attributes = try site.attributes(for: file)
-                    entries = try ApplicationFile.readBaobu(bytes, fileLabel: label, attributes: attributes,
-                                                            catalog: plan.industries, engine: engine.engine)
-                } else {
-                    entries = try ApplicationFile.read(bytes, fileLabel: label, catalog: plan.industries, engine: engine.engine)
+                switch format {
+                case .jsonl: FileHandle.standardOutput.write(try Report.jsonLine(result))
+                case .geojsonseq: FileHandle.standardOutput.write(try Report.geojsonSeqRecord(app: app, result: result))
+                case .text, .json, .geojson: vetted.append((label, app, result))
                 }
-            } catch let e as ApplicationError {
-                FileHandle.standardError.write(Data("zoneplan: error: \(e)\n".utf8))
-                badInput = true
-                continue
+            } catch {
+                fail("\(label): cannot encode the result: \(error)", code: Exit.internalError)
             }
-            for (i, entry) in entries.enumerated() {
-                switch entry {
-                case .failure(let e):
-                    FileHandle.standardError.write(Data("zoneplan: error: \(e)\n".utf8))
-                    badInput = true
+            progress.advance()
+        }
+
+        if let workspace {
+            // Recording writes the ledger: one application at a time, in order.
+            let engine: VettingEngine
+            do { engine = try VettingEngine(plan: plan) } catch {
+                fail("cannot prepare the plan layers: \(error)", code: Exit.internalError)
+            }
+            while let item = inputs.next() {
+                let (appLabel, read) = item.read(catalog: plan.industries, engine: engine.engine)
+                switch read {
+                case .failure(let e): reportBad(e)
                 case .success(let app):
-                    let appLabel = entries.count > 1 ? "\(label)#\(i + 1)" : label
-                    if let workspace {
-                        let input = GeoJSON.encode(feature: Feature(id: nil, geometry: app.site, properties: app.properties, bbox: nil))
-                        do {
-                            let r = try workspace.record(application: app, input: input, official: recording.officialName.name,
-                                                         note: recording.note, supersedes: recording.supersedes,
-                                                         year: recording.year, dryRun: recording.dryRun)
-                            vetted.append((appLabel, app, r.record.result))
-                            // Said at once, after the commit: a decision reported here is durable.
-                            FileHandle.standardError.write(Data(("zoneplan: " + recordLine(appLabel, r, workspace) + "\n").utf8))
-                        } catch {
-                            failWith(error)
-                        }
-                        continue
-                    }
+                    let input = GeoJSON.encode(feature: Feature(id: nil, geometry: app.site, properties: app.properties, bbox: nil))
                     do {
-                        let result = try engine.vet(app)
-                        vetted.append((appLabel, app, result))
+                        let r = try workspace.record(application: app, input: input,
+                                                     submitted: submittedInput(item, label: appLabel, app: app, site: site),
+                                                     official: recording.officialName.name,
+                                                     note: recording.note, supersedes: recording.supersedes,
+                                                     year: recording.year, dryRun: recording.dryRun)
+                        // Said at once, after the commit: a decision reported here is durable.
+                        progress.clear()
+                        FileHandle.standardError.write(Data(("zoneplan: " + recordLine(appLabel, r, workspace) + "\n").utf8))
+                        take(appLabel, app, r.record.result)
                     } catch {
-                        fail("\(label): vetting failed in a geometry library: \(error)", code: Exit.internalError)
+                        failWith(error)
                     }
                 }
+            }
+        } else {
+            let vetter = BatchVetter(plan: plan, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            do {
+                try vetter.run(inputs.next) { outcome in
+                    switch outcome {
+                    case .vetted(let label, let app, let result): take(label, app, result)
+                    case .badInput(let e): reportBad(e)
+                    case .failed(let label, let message):
+                        progress.clear()
+                        fail("\(label): vetting failed in a geometry library: \(message)", code: Exit.internalError)
+                    }
+                }
+            } catch {
+                progress.clear()
+                fail("cannot prepare the plan layers: \(error)", code: Exit.internalError)
             }
         }
+        progress.finish()
+
         switch format {
+        case .jsonl, .geojsonseq:
+            break
         case .json:
             if !vetted.isEmpty {
                 let d = try Report.json(vetted.map(\.result))
@@ -131,7 +162,180 @@ struct CheckCommand: ParsableCommand {
             }
         }
         if badInput { throw ExitCode(Exit.badInput) }
-        if vetted.contains(where: { $0.result.verdict != .approve }) { throw ExitCode(Exit.notApproved) }
+        if notApproved { throw ExitCode(Exit.notApproved) }
+    }
+}
+
+/// The applications of `check`'s files, file by file, as batch items in input order. A text
+/// sequence is read incrementally (its records are read on the vetting threads); a Feature,
+/// FeatureCollection or 报部 TXT is read whole. A file that cannot be read becomes one bad item.
+final class CheckInputs {
+    let files: [String]
+    let catalog: IndustryCatalog
+    let site: BaobuSiteOptions
+    let progress: CheckProgress
+    /// For reading whole files (site validity); the vetting threads have their own.
+    private lazy var geometry = GeometryEngine()
+    private var fileIndex = 0
+    private var whole: [BatchItem] = []
+    private var wholeIndex = 0
+    private var sequence: TextSequenceReader?
+    private var sequenceHandle: FileHandle?
+
+    init(files: [String], catalog: IndustryCatalog, site: BaobuSiteOptions, progress: CheckProgress) {
+        self.files = files; self.catalog = catalog; self.site = site; self.progress = progress
+    }
+
+    func next() -> BatchItem? {
+        while true {
+            if wholeIndex < whole.count {
+                defer { wholeIndex += 1 }
+                return whole[wholeIndex]
+            }
+            if let reader = sequence {
+                do {
+                    if let r = try reader.next() {
+                        switch r {
+                        case .success(let record): return .record(record)
+                        case .failure(let e): return .invalid(e)
+                        }
+                    }
+                    endSequence()
+                } catch {
+                    endSequence()
+                    return .invalid(ApplicationError(application: reader.label, field: "file", message: "cannot read: \(error)"))
+                }
+            }
+            guard fileIndex < files.count else { return nil }
+            let file = files[fileIndex]
+            fileIndex += 1
+            if let bad = open(file) { return .invalid(bad) }
+        }
+    }
+
+    private func endSequence() {
+        if let h = sequenceHandle, h !== FileHandle.standardInput { try? h.close() }
+        sequence = nil
+        sequenceHandle = nil
+    }
+
+    /// Opens `file`: sets up a sequence reader or reads the whole file into `whole`.
+    private func open(_ file: String) -> ApplicationError? {
+        let label = file == "-" ? "stdin" : file
+        let cannotRead = ApplicationError(application: label, field: "file", message: "cannot read the file")
+        let handle: FileHandle
+        if file == "-" { handle = .standardInput } else {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir), !isDir.boolValue,
+                  let h = FileHandle(forReadingAtPath: file) else { return cannotRead }
+            handle = h
+        }
+        func close() { if file != "-" { try? handle.close() } }
+        var head = Data()
+        do {
+            var kind: ApplicationInputKind? = ApplicationInputKind.isSequenceName(file) ? .textSequence : nil
+            var chunk = 64 * 1024
+            while kind == nil {
+                let d = try handle.read(upToCount: chunk) ?? Data()
+                head.append(d)
+                kind = ApplicationInputKind.detect(head: head, complete: d.isEmpty)
+                chunk = min(chunk * 2, 16 << 20)  // a long first line is not rescanned quadratically
+            }
+            if kind == .textSequence {
+                sequence = TextSequenceReader(handle: handle, label: label, initial: head)
+                sequenceHandle = handle
+                if progress.enabled {
+                    progress.add(total: file == "-" ? nil : Self.countRecords(file, label: label))
+                }
+                return nil
+            }
+            head.append(try handle.readToEnd() ?? Data())
+        } catch {
+            close()
+            return cannotRead
+        }
+        close()
+        let entries: [Result<Application, ApplicationError>]
+        do {
+            if file.lowercased().hasSuffix(".txt") || ApplicationFile.looksLikeBaobu(head) {
+                let attributes = try site.attributes(for: file)
+                entries = try ApplicationFile.readBaobu(head, fileLabel: label, attributes: attributes,
+                                                        catalog: catalog, engine: geometry)
+            } else {
+                entries = try ApplicationFile.read(head, fileLabel: label, catalog: catalog, engine: geometry)
+            }
+        } catch let e as ApplicationError {
+            return e
+        } catch {
+            return ApplicationError(application: label, field: "file", message: "\(error)")
+        }
+        whole = entries.enumerated().map { i, entry in
+            switch entry {
+            case .failure(let e): return .invalid(e)
+            case .success(let app): return .application(label: entries.count > 1 ? "\(label)#\(i + 1)" : label, app)
+            }
+        }
+        wholeIndex = 0
+        progress.add(total: whole.count)
+        return nil
+    }
+
+    /// The records of a sequence file, counted in a first streaming pass (for the progress bar).
+    static func countRecords(_ path: String, label: String) -> Int? {
+        guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? h.close() }
+        let reader = TextSequenceReader(handle: h, label: label, chunkSize: 1 << 20)
+        var n = 0
+        do { while try reader.next() != nil { n += 1 } } catch { return nil }
+        return n
+    }
+}
+
+/// `check`'s progress on stderr, only when stderr is a terminal: the bar of `TerminalProgress`
+/// when the number of applications is known, else a running count (standard input).
+final class CheckProgress {
+    let enabled: Bool
+    private var total = 0
+    private var totalKnown = true
+    private var done = 0
+    private var drawn = false
+    private var lastDraw = Date.distantPast
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func add(total n: Int?) {
+        if let n { total += n } else { totalKnown = false }
+    }
+
+    func advance() {
+        done += 1
+        draw(force: false)
+    }
+
+    /// Clears the bar so a message can be written on stderr; it is redrawn on the next advance.
+    func clear() {
+        guard enabled, drawn else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        drawn = false
+    }
+
+    func finish() {
+        guard enabled, done > 0 else { return }
+        draw(force: true)
+        FileHandle.standardError.write(Data("\n".utf8))
+        drawn = false
+    }
+
+    private func draw(force: Bool) {
+        guard enabled else { return }
+        let now = Date()
+        guard force || !drawn || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+        lastDraw = now
+        let text = totalKnown && total > 0
+            ? TerminalProgress.bar(label: "check", done: min(done, total), total: max(total, done))
+            : "check \(done) applications"
+        FileHandle.standardError.write(Data(("\r" + text + "\u{1B}[K").utf8))
+        drawn = true
     }
 }
 
@@ -180,7 +384,7 @@ struct DecideCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Application file (GeoJSON); - reads standard input.", valueName: "file"))
     var files: [String]
 
-    @Option(name: .long, help: "Output format: text, json or geojson.")
+    @Option(name: .long, help: "Output format: text, json, geojson, jsonl or geojsonseq.")
     var format: CheckCommand.Format = .text
 
     @OptionGroup var recording: RecordOptions

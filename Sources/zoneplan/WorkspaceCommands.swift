@@ -147,7 +147,7 @@ struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "The decision ledger: list, show, export and replay recorded decisions.",
-        subcommands: [List.self, Show.self, Export.self, Replay.self, Verify.self])
+        subcommands: [List.self, Show.self, Export.self, Replay.self, Verify.self, Migrate.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List recorded decisions.")
@@ -191,17 +191,46 @@ struct LedgerCommand: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export the ledger as JSON Lines or GeoJSON (sites with verdicts).")
+        static let configuration = CommandConfiguration(
+            abstract: "Export the ledger as JSON Lines or GeoJSON (sites with verdicts), or one decision's application as submitted.",
+            discussion: """
+            `--id N --raw` writes the bytes decision N was recorded from, exactly as submitted (a GeoJSON file, \
+            a text-sequence record, a 报部 TXT); `--sidecar` writes a 报部 TXT's figures JSON instead. Their SHA-256 is \
+            the decision's input sha256 (`ledger show`).
+            """)
         @OptionGroup var data: GeoDataOptions
         @Argument(help: "Output file (- for standard output).") var output: String = "-"
         @Option(name: .long, help: "jsonl or geojson.") var format: String = "jsonl"
+        @Option(name: .long, help: "Only this decision.") var id: Int64?
+        @Flag(name: .long, help: "With --id: the application's bytes as submitted.") var raw = false
+        @Flag(name: .long, help: "With --id: the 报部 TXT's sidecar figures JSON as submitted.") var sidecar = false
         func validate() throws {
             guard ["jsonl", "geojson"].contains(format) else { throw ValidationError("--format must be jsonl or geojson") }
+            if (raw || sidecar) && id == nil { throw ValidationError("--raw and --sidecar need --id N") }
+            if raw && sidecar { throw ValidationError("give --raw or --sidecar, not both") }
+        }
+        func write(_ out: Data, _ what: String) throws {
+            if output == "-" { FileHandle.standardOutput.write(out) } else {
+                guard FileManager.default.createFile(atPath: output, contents: out) else { throw WorkspaceError(.badInput, "\(output): cannot write") }
+                writeOut("\(what) written to \(output)\n")
+            }
         }
         func run() throws {
             let ws = data.workspace()
             do {
-                let all = try ws.store.decisions(limit: nil)
+                if let id, raw || sidecar {
+                    guard try ws.store.decision(id: id) != nil else { throw WorkspaceError(.notFound, "no decision \(id)") }
+                    guard try ws.store.schemaVersion() >= 4, let input = try ws.store.decisionInput(id: id) else {
+                        throw WorkspaceError(.notFound, "decision \(id) was recorded before the ledger kept submitted inputs")
+                    }
+                    if sidecar {
+                        guard let s = input.sidecar else { throw WorkspaceError(.notFound, "decision \(id) was not submitted with a sidecar (\(input.format))") }
+                        return try write(s, "decision \(id)'s sidecar (\(s.count) bytes)")
+                    }
+                    return try write(input.bytes, "decision \(id)'s input (\(input.format), \(input.bytes.count) bytes, sha256 \(input.sha256))")
+                }
+                let all = try ws.store.decisions(limit: nil).filter { id == nil || $0.id == id }
+                if let id, all.isEmpty { throw WorkspaceError(.notFound, "no decision \(id)") }
                 var out = Data()
                 if format == "jsonl" {
                     for d in all { out += try JSONEncoder.compact.encode(d); out += Data("\n".utf8) }
@@ -221,10 +250,34 @@ struct LedgerCommand: ParsableCommand {
                     }
                     out = GeoJSON.encode(features: features)
                 }
-                if output == "-" { FileHandle.standardOutput.write(out) } else {
-                    guard FileManager.default.createFile(atPath: output, contents: out) else { throw WorkspaceError(.badInput, "\(output): cannot write") }
-                    writeOut("\(all.count) decisions written to \(output)\n")
+                try write(out, "\(all.count) decisions")
+            } catch { failWith(error) }
+        }
+    }
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply the workspace's pending schema migrations (explicit; nothing is migrated implicitly).",
+            discussion: "Step 4 refuses a workspace where one decision is superseded twice: `ledger verify` lists them.")
+        @OptionGroup var data: GeoDataOptions
+        func run() throws {
+            let ws = data.workspace()
+            do {
+                if try ws.store.schemaVersion() < 4 {
+                    // Step 4's unique index cannot be built over a decision superseded twice: say which.
+                    var seen: [Int64: Int64] = [:], twice: [String] = []
+                    for (id, s) in try ws.store.decisionLinks() {
+                        guard let s else { continue }
+                        if let first = seen[s] { twice.append("decision \(s) (by \(first) and \(id))") } else { seen[s] = id }
+                    }
+                    if !twice.isEmpty {
+                        throw WorkspaceError(.conflict, "schema step 4 needs every decision superseded at most once; superseded twice: "
+                                             + twice.joined(separator: ", "))
+                    }
                 }
+                let applied = try ws.store.migrate()
+                writeOut(applied.isEmpty ? "schema version \(try ws.store.schemaVersion()): nothing to migrate\n"
+                         : "schema migrations applied: \(applied.map(String.init).joined(separator: ", ")) (schema version \(try ws.store.schemaVersion()))\n")
             } catch { failWith(error) }
         }
     }
@@ -248,6 +301,31 @@ struct LedgerCommand: ParsableCommand {
             if !r.reproduced { throw ExitCode(Exit.notApproved) }
         }
     }
+}
+
+/// The bytes an application of `check --record` / `decide` was submitted as: the file it came
+/// from (a GeoJSON Feature or FeatureCollection, a 报部 TXT with its sidecar figures JSON), or the
+/// text-sequence record. Standard input was read once and is gone: its application is kept
+/// re-serialised (format `geojson-reserialised`).
+func submittedInput(_ item: BatchItem, label: String, app: Application, site: BaobuSiteOptions) -> SubmittedInput {
+    switch item {
+    case .record(let r):
+        return SubmittedInput(format: "geojson-record", bytes: r.bytes)
+    case .application(let l, _):
+        var file = l
+        if !FileManager.default.fileExists(atPath: file), let hash = file.lastIndex(of: "#") { file = String(file[..<hash]) }
+        if l != "stdin", let bytes = FileManager.default.contents(atPath: file) {
+            if file.lowercased().hasSuffix(".txt") || ApplicationFile.looksLikeBaobu(bytes) {
+                let sidecar = site.attributes ?? (file as NSString).deletingPathExtension + ".json"
+                return SubmittedInput(format: "baobu-txt", bytes: bytes, sidecar: FileManager.default.contents(atPath: sidecar))
+            }
+            return SubmittedInput(format: "geojson", bytes: bytes)
+        }
+    case .invalid:
+        break
+    }
+    return SubmittedInput(format: "geojson-reserialised",
+                          bytes: GeoJSON.encode(feature: Feature(id: nil, geometry: app.site, properties: app.properties, bbox: nil)))
 }
 
 /// `county:330402`, `330402`, `platform:platform-nat-jxetdz` or a platform id.
@@ -365,15 +443,20 @@ extension JSONEncoder {
 extension LedgerCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the workspace: database integrity, every quota draw tied to a recorded decision, no balance below zero.",
-            discussion: "Exit 0 when everything holds, 1 otherwise.")
+            abstract: "Check the workspace: database integrity, nothing half-written, revisions in simple chains, quotas within allocations.",
+            discussion: """
+            Checks: the database's own integrity check; every quota draw names a recorded decision and every \
+            decision (since schema 4) has its submitted input; no decision superseded twice, no cycle of revisions; \
+            no decision got back more land than it drew; every account's live draws within its allocation; no \
+            balance below zero. Exit 0 when everything holds, 1 otherwise.
+            """)
         @OptionGroup var data: GeoDataOptions
         func run() throws {
             let ws = data.workspace()
             do {
                 let problems = try ws.verify()
                 if problems.isEmpty {
-                    writeOut("ok: integrity check passed, \(try ws.store.decisions(limit: nil).count) decisions, quota entries consistent\n")
+                    writeOut("ok: integrity check passed, \(try ws.store.decisionLinks().count) decisions, quota entries consistent\n")
                 } else {
                     for p in problems { writeOut("problem: \(p)\n") }
                     throw ExitCode(Exit.notApproved)

@@ -135,11 +135,11 @@ func failWith(_ error: Error) -> Never {
 }
 
 func note(_ s: String) {
-    FileHandle.standardError.write(Data(("zoneplan: " + s + "\n").utf8))
+    FileHandle.standardError.write(Data(("zoneplan: " + TerminalText.escape(s) + "\n").utf8))
 }
 
 func fail(_ s: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data(("zoneplan: error: " + s + "\n").utf8))
+    FileHandle.standardError.write(Data(("zoneplan: error: " + TerminalText.escape(s) + "\n").utf8))
     exit(code)
 }
 

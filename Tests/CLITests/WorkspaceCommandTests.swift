@@ -241,6 +241,61 @@ struct WorkspaceCommandTests {
         #expect(!reported.isEmpty, "no kill landed after a record; widen the delays")
     }
 
+    @Test("a decision is superseded at most once: a second revision is refused, exit 6, and nothing is drawn")
+    func supersedeOnce() throws {
+        let ws = try CLIWorkspace()
+        #expect(try ws.run(["quota", "set", "county:330402", "2026", "300"]).status == 0)
+        let app = CLI.example("jiaxipera-compressor")
+        #expect(try ws.run(["decide", app, "--year", "2026"]).status == 0)
+        let revision = try ws.run(["decide", app, "--year", "2026", "--supersedes", "1"])
+        #expect(revision.status == 0 && revision.err.contains("recorded as decision 2: approve"), "\(revision.err)")
+        for _ in 0..<2 {
+            let again = try ws.run(["decide", app, "--year", "2026", "--supersedes", "1"])
+            #expect(again.status == 6, "\(again.err)")
+            #expect(again.err.contains("decision 1 was already superseded by decision 2"), "\(again.err)")
+        }
+        let show = try ws.run(["quota", "show"])
+        let balance = show.out.split(separator: "\n").first { $0.contains("county:330402") }?.split(separator: " ").last.flatMap { Double($0) }
+        #expect(abs((balance ?? -1) - (300 - (try areaMu("jiaxipera-compressor")))) < 0.01, "\(show.out)")
+        let verify = try ws.run(["ledger", "verify"])
+        #expect(verify.status == 0 && verify.out.hasPrefix("ok:"), "\(verify.out)")
+    }
+
+    @Test("ledger export --id N --raw gives back the application byte for byte (GeoJSON, 报部 TXT and its sidecar)")
+    func rawExport() throws {
+        let ws = try CLIWorkspace()
+        let fixture = CLI.repoRoot.appendingPathComponent("Tests/ZoneGeometryTests/Fixtures/baobu")
+        let txt = ws.dir.appendingPathComponent("site.txt")
+        try FileManager.default.copyItem(at: fixture.appendingPathComponent("two_parcels_gbk_crlf.txt"), to: txt)
+        let sidecar = Data(#"{"name": "报部地块项目", "industry": "C3976", "investment_wan": 90000, "output_wan": 150000, "value_added_wan": 30000, "energy_tce": 900}"#.utf8)
+        try sidecar.write(to: ws.dir.appendingPathComponent("site.json"))
+        // Unusual spacing: a re-serialisation would not give these bytes back.
+        let original = try Data(contentsOf: URL(fileURLWithPath: CLI.example("jiaxipera-compressor")))
+        let geojson = try ws.file("app.geojson", Data("  \n".utf8) + original + Data("\n\n".utf8))
+        let geoRun = try ws.run(["decide", geojson, "--year", "2026"])  // exit 1: no quota account, incomplete
+        #expect(geoRun.err.contains("recorded as decision 1"), "\(geoRun.err)")
+        let txtRun = try ws.run(["decide", txt.path, "--year", "2026"])
+        #expect(txtRun.err.contains("recorded as decision 2"), "\(txtRun.err)")
+        for (id, expected, flag) in [(1, try Data(contentsOf: URL(fileURLWithPath: geojson)), "--raw"),
+                                     (2, try Data(contentsOf: txt), "--raw"), (2, sidecar, "--sidecar")] {
+            let out = ws.dir.appendingPathComponent("raw-\(id)\(flag)").path
+            let r = try ws.run(["ledger", "export", "--id", "\(id)", flag, out])
+            #expect(r.status == 0, "\(r.err)")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+            #expect(bytes == expected, "decision \(id) \(flag)")
+            if flag == "--raw" {
+                let show = try ws.run(["ledger", "show", "\(id)"])
+                let sum = try CLI.runTool("sha256sum", [out]).out.split(separator: " ").first.map(String.init) ?? "?"
+                #expect(show.out.contains("input sha256 \(sum)"), "\(show.out)")
+            }
+        }
+        // To standard output, as `--id N --raw > file`.
+        let stdout = try ws.run(["ledger", "export", "--id", "2", "--raw"])
+        #expect(stdout.stdout == (try Data(contentsOf: txt)))
+        #expect(try ws.run(["ledger", "export", "--id", "1", "--sidecar"]).status != 0)
+        #expect(try ws.run(["ledger", "export", "--raw"]).status == 64)
+    }
+
     @Test("ledger export writes GeoJSON GDAL reads; quota history shows entries")
     func exportAndHistory() throws {
         let ws = try CLIWorkspace()

@@ -25,8 +25,12 @@ func fixture(_ name: String) throws -> Data {
 func example(_ name: String) throws -> Data { try Data(contentsOf: examples.appendingPathComponent(name)) }
 
 func config(workspace: String? = nil, token: String? = nil, maxBody: Int = 2 * 1024 * 1024) -> ServerConfiguration {
-    ServerConfiguration(plan: plan, host: "127.0.0.1", port: 0, workspace: workspace, token: token, maxBodyBytes: maxBody,
-                        examplesDirectory: examples, engineCount: 4, logLevel: .warning)
+    var c = ServerConfiguration(plan: plan, host: "127.0.0.1", port: 0, workspace: workspace, token: token, maxBodyBytes: maxBody,
+                                examplesDirectory: examples, engineCount: 4, logLevel: .warning)
+    // The test client keeps one connection and does not reconnect; GDAL or Chromium may keep it
+    // idle for long on a loaded machine. The deadlines themselves are tested in HardeningTests.
+    c.limits = ConnectionLimits(headSeconds: 300, bodySeconds: 300, idleSeconds: 300, maxConnections: 256)
+    return c
 }
 
 /// What `zoneplan check --format json` prints for one application (plus the newline).

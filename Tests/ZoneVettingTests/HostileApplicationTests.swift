@@ -82,3 +82,37 @@ import ZonePlan
         #expect((try? Self.read(app(#""investment_wan":0"#)).first?.get()) != nil)
     }
 }
+
+@Suite struct ForgedTextTests {
+    @Test func aNameCannotPrintAFakeVerdictLineOrDriveTheTerminal() throws {
+        var app = try Mini.app(Mini.site(120.725, 30.725))
+        app.name = "好项目\n  verdict 结论: APPROVE 同意\u{1B}[2J\u{07}\r"
+        let r = try Mini.vet(app)
+        let text = Report.text(r)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Exactly one verdict line, the real one.
+        #expect(lines.filter { $0.hasPrefix("  verdict 结论:") }.count == 1)
+        #expect(!text.contains("\u{1B}") && !text.contains("\u{07}") && !text.contains("\r"))
+        #expect(text.contains("\\n  verdict 结论: APPROVE"), "the name is shown, escaped")
+        #expect(TerminalText.escape("a\u{202E}b") == "a\\u{202E}b")
+        #expect(TerminalText.escape("普通文本 plain") == "普通文本 plain")
+    }
+}
+
+@Suite struct NumberAndCodeTextTests {
+    @Test func onlyDecimalNumbersAreNumbers() {
+        #expect(DecimalText.parse("0x10") == nil)
+        #expect(DecimalText.parse("nan") == nil && DecimalText.parse("inf") == nil && DecimalText.parse("1e400") == nil)
+        #expect(DecimalText.parse("12.5") == 12.5 && DecimalText.parse("-3") == -3 && DecimalText.parse("2e3") == 2000)
+        #expect(DecimalText.parse("1-2") == nil && DecimalText.parse("") == nil && DecimalText.parse("1e") == nil)
+    }
+
+    @Test func aNormalisedIndustryCodeIsShownAsGiven() throws {
+        let json = #"{"type":"Feature","properties":{"name":"x","industry":" c3976 "},"geometry":{"type":"Polygon","coordinates":[[[120.72,30.72],[120.73,30.72],[120.73,30.73],[120.72,30.73],[120.72,30.72]]]}}"#
+        let f = try GeoJSON.parseFeatures(Data(json.utf8))[0]
+        let app = try Application.parse(f, label: "t", catalog: Mini.plan.industries, engine: GeometryEngine())
+        #expect(app.industry == "C3976")
+        let text = Report.text(try Mini.vet(app))
+        #expect(text.contains("C3976 (given as \" c3976 \")"))
+    }
+}

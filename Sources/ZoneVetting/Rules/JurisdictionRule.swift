@@ -15,7 +15,7 @@ public struct JurisdictionRule: VettingRule {
     public func evaluate(_ input: RuleInput) throws -> [Finding] {
         let site = input.site
         let cities = site.overlaps(kind: .city)
-        guard !input.plan.features(kind: .city).isEmpty else {
+        guard input.plan.hasFeatures(kind: .city) else {
             return [input.unverifiable(zh: "缺少市界图层，无法判断是否在嘉兴市域内", en: "no city boundary layer: cannot tell whether the site is in Jiaxing")]
         }
         let inside = cities.map(\.overlapM2).reduce(0, +)

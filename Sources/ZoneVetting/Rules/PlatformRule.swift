@@ -13,7 +13,7 @@ public struct PlatformRule: VettingRule {
 
     public func evaluate(_ input: RuleInput) throws -> [Finding] {
         let site = input.site
-        guard !input.plan.features(kind: .platform).isEmpty else {
+        guard input.plan.hasFeatures(kind: .platform) else {
             return [input.unverifiable(zh: "缺少发展平台图层，无法审查", en: "no development-platform layer: cannot be checked")]
         }
         let inside = input.insidePlatforms.sorted { tierRank($0.feature.tier) < tierRank($1.feature.tier) }

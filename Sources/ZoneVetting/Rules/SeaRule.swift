@@ -14,7 +14,7 @@ public struct SeaRule: VettingRule {
 
     public func evaluate(_ input: RuleInput) throws -> [Finding] {
         let site = input.site
-        guard !input.plan.features(kind: .land).isEmpty else {
+        guard input.plan.hasFeatures(kind: .land) else {
             return [input.unverifiable(basis: .reading, zh: "缺少陆域（海岸线）图层，无法判断用地是否占用海域",
                                        en: "no land (shoreline) layer: cannot tell whether the site lies in the sea")]
         }
@@ -22,7 +22,7 @@ public struct SeaRule: VettingRule {
         // Only the part inside the city is judged here; outside it the jurisdiction rule decides.
         let land = site.overlaps(kind: .land)
         let city = site.overlaps(kind: .city)
-        let hasCity = !input.plan.features(kind: .city).isEmpty
+        let hasCity = input.plan.hasFeatures(kind: .city)
         let inCity = hasCity ? min(site.areaM2, city.map(\.overlapM2).reduce(0, +)) : site.areaM2
         if hasCity && inCity <= 0 {
             return [Finding(rule: Self.id, outcome: .pass, basis: .reading, citation: input.citation,

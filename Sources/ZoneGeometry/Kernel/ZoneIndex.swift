@@ -47,7 +47,7 @@ public final class ZoneIndex: @unchecked Sendable {
     /// Builds the index. `zones` must be in a projected CRS (metres). `cellSize` ~ the size of a
     /// site works well (default 250 m).
     public init(zones: PolygonSet, cellSize: Double = 250) throws {
-        guard cellSize > 0, cellSize.isFinite else { throw BenchInputError("cell size must be positive") }
+        guard cellSize > 0, cellSize.isFinite else { throw KernelInputError("cell size must be positive") }
         self.zones = zones
         zoneCount = zones.count
         self.cellSize = cellSize
@@ -77,7 +77,7 @@ public final class ZoneIndex: @unchecked Sendable {
                         let j = reverse ? i - 1 : i + 1
                         let ax = zones.xs[i], ay = zones.ys[i], bx = zones.xs[j], by = zones.ys[j]
                         if ax == bx && ay == by { continue }  // repeated vertex: no edge
-                        segs += [ax, ay, bx, by]
+                        segs.append(ax); segs.append(ay); segs.append(bx); segs.append(by)
                         ezone.append(UInt32(z))
                         minX = min(minX, ax); maxX = max(maxX, ax); minY = min(minY, ay); maxY = max(maxY, ay)
                     }
@@ -89,7 +89,7 @@ public final class ZoneIndex: @unchecked Sendable {
         zoneArea = areas
         edgeCount = ezone.count
         if edgeCount == 0 { minX = 0; minY = 0; maxX = 0; maxY = 0 }
-        guard edgeCount < Int(UInt32.max) else { throw BenchInputError("too many zone edges") }
+        guard edgeCount < Int(UInt32.max) else { throw KernelInputError("too many zone edges") }
 
         // 2. The grid: one free cell of margin on every side.
         originX = (minX / cellSize).rounded(.down) * cellSize - cellSize
@@ -97,7 +97,7 @@ public final class ZoneIndex: @unchecked Sendable {
         nx = Int(((maxX - originX) / cellSize).rounded(.down)) + 2
         ny = Int(((maxY - originY) / cellSize).rounded(.down)) + 2
         guard nx > 0, ny > 0, nx * ny < 200_000_000 else {
-            throw BenchInputError("grid of \(nx)×\(ny) cells: cell size \(cellSize) m is too small for these zones")
+            throw KernelInputError("grid of \(nx)×\(ny) cells: cell size \(cellSize) m is too small for these zones")
         }
 
         // 3. Per zone: boundary cells (with their edges) and inside cells.
@@ -110,6 +110,7 @@ public final class ZoneIndex: @unchecked Sendable {
         func row(_ y: Double) -> Int { min(nyy - 1, max(0, Int(((y - oy) / cs).rounded(.down)))) }
         var pairs: [(cell: Int, edge: UInt32)] = []
         var crossings: [Double] = []
+        var rowCrossings: [(row: Int32, x: Double)] = []
         for z in 0..<zones.count {
             let e0 = zoneEdgeStart[z], e1 = zoneEdgeStart[z + 1]
             if e0 == e1 { continue }
@@ -152,19 +153,35 @@ public final class ZoneIndex: @unchecked Sendable {
             // Inside entries: scan line through the row's cell centres; crossings are computed in floating
             // point, but a cell without boundary records is at least half a cell from every crossing.
             let c0 = col(zMinX - e), c1 = col(zMaxX + e), r0 = row(zMinY - e), r1 = row(zMaxY + e)
-            var bk = 0  // cursor into pairs (sorted by cell, so by row then column)
-            for r in r0...r1 {
-                let y = oy + (Double(r) + 0.5) * cs
-                crossings.removeAll(keepingCapacity: true)
-                for ed in e0..<e1 {
-                    let ay = segs[4 * ed + 1], by = segs[4 * ed + 3]
+            // The crossings of every row's centre line, bucketed per edge over the rows it spans
+            // (not every edge per row): the same values, in O(edges + crossings).
+            rowCrossings.removeAll(keepingCapacity: true)
+            for ed in e0..<e1 {
+                let ay = segs[4 * ed + 1], by = segs[4 * ed + 3]
+                if ay == by { continue }
+                let lo = min(ay, by), hi = max(ay, by)
+                let ra = max(r0, Int(((lo - oy) / cs - 0.5).rounded(.down)) - 1)
+                let rb = min(r1, Int(((hi - oy) / cs - 0.5).rounded(.up)) + 1)
+                if ra > rb { continue }
+                let ax = segs[4 * ed], bx = segs[4 * ed + 2]
+                for r in ra...rb {
+                    let y = oy + (Double(r) + 0.5) * cs
                     if (ay > y) != (by > y) {
-                        let ax = segs[4 * ed], bx = segs[4 * ed + 2]
-                        crossings.append(ax + (y - ay) * (bx - ax) / (by - ay))
+                        rowCrossings.append((Int32(r), ax + (y - ay) * (bx - ax) / (by - ay)))
                     }
                 }
+            }
+            rowCrossings.sort { $0.row != $1.row ? $0.row < $1.row : $0.x < $1.x }
+            var rc = 0  // cursor into rowCrossings
+            var bk = 0  // cursor into pairs (sorted by cell, so by row then column)
+            for r in r0...r1 {
+                crossings.removeAll(keepingCapacity: true)
+                while rc < rowCrossings.count && Int(rowCrossings[rc].row) < r { rc += 1 }
+                while rc < rowCrossings.count && Int(rowCrossings[rc].row) == r {
+                    crossings.append(rowCrossings[rc].x)
+                    rc += 1
+                }
                 if crossings.isEmpty { continue }
-                crossings.sort()
                 var ci = 0  // crossings left of the current centre
                 for c in c0...c1 {
                     let cell = r * nxx + c

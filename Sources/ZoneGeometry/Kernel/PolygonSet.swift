@@ -1,8 +1,8 @@
 import Foundation
-import ZoneGeometry
 
-/// An input error of the benchmark (unreadable file, malformed WKB, unsupported geometry).
-public struct BenchInputError: Error, CustomStringConvertible, Equatable {
+
+/// An input error of the overlap kernel's data (malformed rings, unusable grid, unreadable files).
+public struct KernelInputError: Error, CustomStringConvertible, Equatable, Sendable {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
@@ -49,10 +49,10 @@ public struct PolygonSet: Sendable, Equatable {
             for (ri, ring) in p.rings.enumerated() {
                 let closed = Polygon.closing(ring)
                 guard closed.count >= 4 else {
-                    throw BenchInputError("item \(count) polygon \(pi) ring \(ri): \(closed.count) positions, needs 4")
+                    throw KernelInputError("item \(count) polygon \(pi) ring \(ri): \(closed.count) positions, needs 4")
                 }
                 for c in closed {
-                    guard c.isFinite else { throw BenchInputError("item \(count): non-finite coordinate") }
+                    guard c.isFinite else { throw KernelInputError("item \(count): non-finite coordinate") }
                     xs.append(c.x)
                     ys.append(c.y)
                 }

@@ -41,8 +41,8 @@ public func orient2d(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, _ c
 
 /// The exact sign, by expansion arithmetic (no overflow or underflow assumed). Slow; only reached
 /// when the filter cannot decide, i.e. for (nearly) collinear points.
-@usableFromInline @inline(never)
-func orient2dExact(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, _ cx: Double, _ cy: Double) -> Int {
+@inline(never)
+public func orient2dExact(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, _ cx: Double, _ cy: Double) -> Int {
     let (acx, acxT) = twoDiff(ax, cx)
     let (bcy, bcyT) = twoDiff(by, cy)
     let (acy, acyT) = twoDiff(ay, cy)

@@ -1,5 +1,5 @@
 import Foundation
-import ZoneGeometry
+
 
 /// A site ready for the kernel: projected coordinates of its rings, oriented like the zones
 /// (shells counter-clockwise, holes clockwise), each ring closed. Borrowed pointers.
@@ -12,6 +12,12 @@ public struct SiteView {
     public var minX: Double, minY: Double, maxX: Double, maxY: Double
     /// Area in m² (shells minus holes).
     public var area: Double
+
+    public init(x: UnsafePointer<Double>, y: UnsafePointer<Double>, ringStart: UnsafePointer<Int>, ringCount: Int,
+                minX: Double, minY: Double, maxX: Double, maxY: Double, area: Double) {
+        self.x = x; self.y = y; self.ringStart = ringStart; self.ringCount = ringCount
+        self.minX = minX; self.minY = minY; self.maxX = maxX; self.maxY = maxY; self.area = area
+    }
 }
 
 /// How one site–zone pair was decided.
@@ -103,11 +109,11 @@ public final class OverlayKernel {
     /// Where (px, py) is relative to the site: 1 inside, -1 outside, 0 on the boundary.
     public static func pointInSite(_ s: SiteView, _ px: Double, _ py: Double) -> Int { KernelCore.pointInSite(s, px, py) }
 
-    static func crosses(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, _ px: Double, _ py: Double) -> Bool {
+    public static func crosses(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, _ px: Double, _ py: Double) -> Bool {
         KernelCore.crosses(ax, ay, bx, by, px, py)
     }
 
-    static func onEdge(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, _ px: Double, _ py: Double) -> Bool {
+    public static func onEdge(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, _ px: Double, _ py: Double) -> Bool {
         KernelCore.onEdge(ax, ay, bx, by, px, py)
     }
 }
@@ -613,28 +619,11 @@ extension OverlayKernel {
     /// Vets one site given as a `Geometry` already in the zones' CRS (for tests and small jobs):
     /// rings are closed and oriented here. Returns (zone, overlap m², path) in zone order.
     public func vet(geometry g: Geometry) -> [(zone: Int, areaM2: Double, path: PairPath)] {
-        var xs: [Double] = [], ys: [Double] = [], starts: [Int] = [0]
-        var area = 0.0
-        for p in g.polygons {
-            for (k, ring) in p.rings.enumerated() {
-                var r = Polygon.closing(ring)
-                let a = Winding.signedArea(r)
-                if (k == 0) != (a > 0) { r.reverse() }
-                area += k == 0 ? abs(a) : -abs(a)
-                for c in r { xs.append(c.x); ys.append(c.y) }
-                starts.append(xs.count)
-            }
-        }
-        guard xs.count >= 4 else { return [] }
-        return xs.withUnsafeBufferPointer { bx in
-            ys.withUnsafeBufferPointer { by in
-                starts.withUnsafeBufferPointer { bs in
-                    let view = SiteView(x: bx.baseAddress!, y: by.baseAddress!, ringStart: bs.baseAddress!, ringCount: bs.count - 1,
-                                        minX: xs.min()!, minY: ys.min()!, maxX: xs.max()!, maxY: ys.max()!, area: area)
-                    vet(view)
-                    return (0..<outZone.count).map { (Int(outZone[$0]), outArea[$0], outPath[$0]) }
-                }
-            }
+        let site = SiteBuffer(g)
+        guard site.isUsable else { return [] }
+        return site.withView { view in
+            vet(view)
+            return (0..<outZone.count).map { (Int(outZone[$0]), outArea[$0], outPath[$0]) }
         }
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+import ZonePlan
+import ZoneStore
+import ZoneVetting
+
+/// The plan as one process serves it: immutable, versioned by GeoData, layer versions, rule pack
+/// and vocabulary (`version`), shared read-only by every thread. Engines (GEOS and PROJ contexts,
+/// single-thread objects) are made from it per thread.
+public final class PlanSnapshot: Sendable {
+    public let plan: PlanData
+    public let version: String
+    /// The layers projected to EPSG:4549 and indexed, once: every engine made from this
+    /// snapshot shares them (read-only).
+    public let compiled: CompiledPlanGeometry
+
+    public init(plan: PlanData) throws {
+        self.plan = plan
+        version = plan.snapshotVersion
+        compiled = try CompiledPlanGeometry(plan: plan)
+    }
+
+    /// A vetting engine for one thread (its own GEOS and PROJ contexts over the shared geometry).
+    public func makeEngine() throws -> VettingEngine { try VettingEngine(plan: plan, compiled: compiled) }
+}
+
+/// A workspace opened once and confined to this actor: the SQLite (or PostgreSQL) connection is
+/// used by one task at a time, and the workspace's own plan cache survives between requests.
+public actor WorkspaceSession {
+    public let location: String
+    private var workspace: Workspace?
+
+    public init(location: String) { self.location = location }
+
+    public func run<T: Sendable>(_ body: (Workspace) throws -> T) throws -> T {
+        try body(try open())
+    }
+
+    private func open() throws -> Workspace {
+        if let workspace { return workspace }
+        let ws = Workspace(store: try WorkspaceLocator.open(location, create: false))
+        workspace = ws
+        return ws
+    }
+}
+
+/// Hands out the current snapshot. A GeoData plan never changes; a workspace plan changes with
+/// `zoneplan import`, and the next request after it gets the new snapshot (no restart).
+public actor SnapshotHolder {
+    private let session: WorkspaceSession?
+    private var snapshot: PlanSnapshot
+    private var key: String?
+
+    /// A fixed plan (a GeoData folder).
+    public init(_ snapshot: PlanSnapshot) {
+        session = nil
+        self.snapshot = snapshot
+    }
+
+    /// The workspace's plan, followed as it changes. `snapshot` is of the plan already loaded from it.
+    public init(_ snapshot: PlanSnapshot, session: WorkspaceSession) {
+        self.session = session
+        self.snapshot = snapshot
+    }
+
+    public func current() async throws -> PlanSnapshot {
+        guard let session else { return snapshot }
+        let now = try await session.run { try $0.planKey() }
+        if now != key {
+            // Swap atomically: a request holds the snapshot it started with.
+            let plan = try await session.run { try $0.loadPlan() }
+            if plan.snapshotVersion != snapshot.version { snapshot = try PlanSnapshot(plan: plan) }
+            key = now
+        }
+        return snapshot
+    }
+}
