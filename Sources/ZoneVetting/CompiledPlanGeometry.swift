@@ -35,9 +35,11 @@ public final class CompiledPlanGeometry: Sendable {
     /// vets ~390 k sites/s on one core, a negligible part of vetting an application.
     /// - Parameter measurer: projects and checks the features during this init only (not kept); by
     ///   default a new one. Passing the caller's saves a PROJ set-up (~20 ms of database look-ups).
-    public convenience init(plan: PlanData, cellSize: Double = 1000, nearestPlatformCount: Int = 20,
+    /// `nearestPlatformCount` nil: as many as the platform rule names (`nearest_count`), at least 3.
+    public convenience init(plan: PlanData, cellSize: Double = 1000, nearestPlatformCount: Int? = nil,
                             measurer: PlanarMeasurer? = nil) throws {
-        try self.init(features: plan.allFeatures, cellSize: cellSize, nearestPlatformCount: nearestPlatformCount,
+        let k = nearestPlatformCount ?? max(3, Int(plan.rulePack.rule("platform")?.quantity("nearest_count") ?? 3))
+        try self.init(features: plan.allFeatures, cellSize: cellSize, nearestPlatformCount: k,
                       measurer: measurer)
     }
 

@@ -76,12 +76,18 @@ struct CheckCommand: ParsableCommand {
             badInput = true
             progress.advance()
         }
+        // Streamed output is written in blocks, not one write(2) per result.
+        var pending = Data()
+        func emit(_ bytes: Data) {
+            pending.append(bytes)
+            if pending.count >= 1 << 16 { FileHandle.standardOutput.write(pending); pending.removeAll(keepingCapacity: true) }
+        }
         func take(_ label: String, _ app: Application, _ result: VettingResult) {
             if result.verdict != .approve { notApproved = true }
             do {
                 switch format {
-                case .jsonl: FileHandle.standardOutput.write(try Report.jsonLine(result))
-                case .geojsonseq: FileHandle.standardOutput.write(try Report.geojsonSeqRecord(app: app, result: result))
+                case .jsonl: emit(try Report.jsonLine(result))
+                case .geojsonseq: emit(try Report.geojsonSeqRecord(app: app, result: result))
                 case .text, .json, .geojson: vetted.append((label, app, result))
                 }
             } catch {
@@ -119,13 +125,24 @@ struct CheckCommand: ParsableCommand {
             }
         } else {
             let vetter = BatchVetter(plan: plan, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            // Streamed formats are encoded on the workers, in parallel.
+            switch format {
+            case .jsonl: vetter.encode = { _, result in try Report.jsonLine(result) }
+            case .geojsonseq: vetter.encode = { app, result in try Report.geojsonSeqRecord(app: app, result: result) }
+            case .text, .json, .geojson: break
+            }
             do {
                 try vetter.run(inputs.next) { outcome in
                     switch outcome {
                     case .vetted(let label, let app, let result): take(label, app, result)
+                    case .encoded(_, let verdict, let bytes):
+                        if verdict != .approve { notApproved = true }
+                        emit(bytes)
+                        progress.advance()
                     case .badInput(let e): reportBad(e)
                     case .failed(let label, let message):
                         progress.clear()
+                        if !pending.isEmpty { FileHandle.standardOutput.write(pending) }
                         fail("\(label): vetting failed in a geometry library: \(message)", code: Exit.internalError)
                     }
                 }
@@ -138,7 +155,7 @@ struct CheckCommand: ParsableCommand {
 
         switch format {
         case .jsonl, .geojsonseq:
-            break
+            if !pending.isEmpty { FileHandle.standardOutput.write(pending) }
         case .json:
             if !vetted.isEmpty {
                 let d = try Report.json(vetted.map(\.result))

@@ -133,6 +133,7 @@ extension BatchVettingTests {
                 case .vetted(let label, _, let r): return label + " " + String(decoding: try Report.jsonLine(r), as: UTF8.self)
                 case .badInput(let e): return "bad \(e)"
                 case .failed(let label, let m): return "failed \(label) \(m)"
+                case .encoded(let label, _, let bytes): return label + " " + String(decoding: bytes, as: UTF8.self)
                 }
             }
         }
@@ -218,5 +219,32 @@ extension BatchVettingTests {
             let collection = try JSONValue.parse(Report.geojson([(app, result)]))
             #expect(try JSONValue.parse(rec.dropFirst()) == collection["features"]?[0])
         }
+    }
+}
+
+@Suite struct EncodedOnWorkersTests {
+    @Test func encodingOnTheWorkersGivesTheSameBytesInTheSameOrder() throws {
+        let sites = (0..<40).map { i in Mini.site(120.705 + Double(i % 8) * 0.01, 30.705 + Double(i / 8) * 0.015, half: 0.001) }
+        let apps = try sites.map { try Mini.app($0) }
+        func run(_ encodeOnWorkers: Bool) throws -> [String] {
+            let v = BatchVetter(plan: Mini.plan, jobs: 2, batchSize: 4)
+            if encodeOnWorkers { v.encode = { _, r in try Report.jsonLine(r) } }
+            var i = 0
+            var out: [String] = []
+            try v.run({ () -> BatchItem? in
+                defer { i += 1 }
+                return i < apps.count ? .application(label: "a\(i)", apps[i]) : nil
+            }) { o in
+                switch o {
+                case .vetted(let l, _, let r): out.append(l + " " + String(decoding: try Report.jsonLine(r), as: UTF8.self))
+                case .encoded(let l, _, let b): out.append(l + " " + String(decoding: b, as: UTF8.self))
+                case .badInput(let e): out.append("bad \(e)")
+                case .failed(let l, let m): out.append("failed \(l) \(m)")
+                }
+            }
+            return out
+        }
+        let a = try run(false), b = try run(true)
+        #expect(a.count == 40 && a == b)
     }
 }

@@ -116,3 +116,14 @@ import ZonePlan
         #expect(text.contains("C3976 (given as \" c3976 \")"))
     }
 }
+
+@Suite struct NumberFormatTests {
+    @Test func explanationsFormatNumbersAsPrintfWould() {
+        for (d, p) in [(375.0125, 2), (0.067, 3), (0.0, 2), (0.0625, 3), (-2.5, 1), (1e-7, 2), (100.0, 2), (12.3456789, 4), (9.995, 2), (-0.004, 2), (1e20, 2)] {
+            var s = String(format: "%.\(p)f", d)
+            if s.contains(".") { while s.hasSuffix("0") { s.removeLast() }; if s.hasSuffix(".") { s.removeLast() } }
+            if s == "-0" { s = "0" }
+            #expect(num(d, p) == s, "\(d) \(p)")
+        }
+    }
+}
