@@ -72,5 +72,5 @@ let package = Package(
         .testTarget(name: "ZoneBenchTests", dependencies: ["ZoneBench"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["zoneplan"], resources: [.copy("Fixtures")]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

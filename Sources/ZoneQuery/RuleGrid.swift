@@ -186,6 +186,8 @@ public enum RuleGrid {
         let shared = GridShared(count: n)
         progress?.start(total: n, label: "grid")
         defer { progress?.finish() }
+        // The reporter is only advanced under GridShared's lock.
+        nonisolated(unsafe) let reporter = progress
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             let worker: GridWorker
             do { worker = try GridWorker(plan: plan, settings: settings) } catch { shared.fail(error); return }
@@ -198,7 +200,7 @@ public enum RuleGrid {
                     shared.fail(error)
                     return
                 }
-                shared.store(done, at: range.lowerBound, progress: progress)
+                shared.store(done, at: range.lowerBound, progress: reporter)
             }
         }
         return try shared.results()

@@ -102,7 +102,8 @@ struct RouterTests {
         let app = try buildApplication(config())
         let bad = try FileManager.default.contentsOfDirectory(atPath: examples.appendingPathComponent("bad").path).filter { $0.hasSuffix(".geojson") }
         #expect(bad.count >= 5)
-        let engine = try VettingEngine(plan: plan)
+        // Used only inside this one test task.
+        nonisolated(unsafe) let engine = try VettingEngine(plan: plan)
         try await app.test(.router) { client in
             for name in bad.sorted() {
                 let body = try Data(contentsOf: examples.appendingPathComponent("bad/\(name)"))

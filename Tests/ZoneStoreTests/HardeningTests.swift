@@ -151,9 +151,10 @@ import ZoneVetting
         nonisolated(unsafe) let workspaces = stores.map(Workspace.init(store:))
         let subs = try submissions(["jiaxipera-compressor"])
         nonisolated(unsafe) let shared = subs
+        nonisolated(unsafe) let answer = respond
         let answers = try onThreads(4) { i in
             try workspaces[i].record(applications: shared, official: "甲", note: nil, year: 2026,
-                                     idempotency: .init(key: "req-2", requestSha256: "ccc", respond: respond)).response!
+                                     idempotency: .init(key: "req-2", requestSha256: "ccc", respond: answer)).response!
         }
         #expect(Set(answers).count == 1)
         #expect(try t.workspace.store.decisions(limit: nil).count == 3)

@@ -11,8 +11,8 @@ public struct LayoutFitRule: VettingRule {
     ]
     public init() {}
 
-    static let listNames: [(key: KeyPath<Guidance, [String]>, zh: String, en: String)] = [
-        (\.lead, "重点布局", "lead"), (\.upgrade, "改造提升", "upgrade"), (\.foster, "培育发展", "foster"),
+    static let listNames: [(list: @Sendable (Guidance) -> [String], zh: String, en: String)] = [
+        ({ $0.lead }, "重点布局", "lead"), ({ $0.upgrade }, "改造提升", "upgrade"), ({ $0.foster }, "培育发展", "foster"),
     ]
 
     public func evaluate(_ input: RuleInput) throws -> [Finding] {
@@ -42,8 +42,8 @@ public struct LayoutFitRule: VettingRule {
         for a in areas {
             guard let g = a.feature.guidance else { continue }
             var parts: [String] = []
-            for (key, zh, en) in Self.listNames {
-                let terms = g[keyPath: key]
+            for (list, zh, en) in Self.listNames {
+                let terms = list(g)
                 guard !terms.isEmpty else { continue }
                 parts.append("\(zh)：\(terms.joined(separator: "、"))")
                 for t in terms where input.catalog.membership(code, inTerm: t) == .yes {
