@@ -182,6 +182,7 @@ public struct LayerImporter {
         for ext in ["shx", "dbf"] where !fm.fileExists(atPath: base + "." + ext) {
             throw WorkspaceError(.badInput, "\(path): the .\(ext) file beside it is missing")
         }
+        try checkShapefileStructure(base: base, path: path)
         var crs = explicit
         if crs == nil, let prj = try? String(contentsOfFile: base + ".prj", encoding: .utf8) {
             let p = prj.replacingOccurrences(of: " ", with: "_").lowercased()
@@ -205,7 +206,7 @@ public struct LayerImporter {
                               [.text(base), .text(charset), .int(Int64(crs.epsgCode))]).int ?? -1
         guard n > 0 else { throw WorkspaceError(.badInput, "\(path): SpatiaLite could not read the shapefile (or it has no features)") }
         let cols = try db.query("PRAGMA table_info(shp)").compactMap { $0[1].text }.filter { $0 != "geom" && $0 != "pk_uid" }
-        let sel = (["AsBinary(geom)"] + cols.map { "\"\($0)\"" }).joined(separator: ", ")
+        let sel = (["AsBinary(geom)"] + cols.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }).joined(separator: ", ")
         let engine = GeometryEngine()
         let t = crs == .wgs84 ? nil : try CoordinateTransformer(from: crs, to: .wgs84)
         return try db.query("SELECT \(sel) FROM shp ORDER BY pk_uid").enumerated().map { i, r in
@@ -223,6 +224,44 @@ public struct LayerImporter {
                 }
             }
             return Feature(id: nil, geometry: g, properties: props, bbox: nil)
+        }
+    }
+
+    /// A damaged shapefile is refused whole, before anything is read: the three files must agree
+    /// on the record count, and every .shx record must point inside the .shp (a truncated .shx
+    /// once imported 2 of 5 features with exit 0).
+    static func checkShapefileStructure(base: String, path: String) throws {
+        func bytes(_ ext: String) throws -> [UInt8] {
+            guard let d = FileManager.default.contents(atPath: base + "." + ext) else {
+                throw WorkspaceError(.badInput, "\(base).\(ext): cannot read the file")
+            }
+            return [UInt8](d)
+        }
+        func be32(_ b: [UInt8], _ i: Int) -> Int { Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3]) }
+        func le32(_ b: [UInt8], _ i: Int) -> Int { Int(b[i]) | Int(b[i + 1]) << 8 | Int(b[i + 2]) << 16 | Int(b[i + 3]) << 24 }
+        func le16(_ b: [UInt8], _ i: Int) -> Int { Int(b[i]) | Int(b[i + 1]) << 8 }
+        let shp = try bytes("shp"), shx = try bytes("shx"), dbf = try bytes("dbf")
+        for (name, b) in [("shp", shp), ("shx", shx)] {
+            guard b.count >= 100, be32(b, 0) == 9994 else { throw WorkspaceError(.badInput, "\(base).\(name): not a shapefile (bad header)") }
+            guard be32(b, 24) * 2 == b.count else {
+                throw WorkspaceError(.badInput, "\(base).\(name): truncated or padded: the header says \(be32(b, 24) * 2) bytes, the file has \(b.count)")
+            }
+        }
+        guard (shx.count - 100) % 8 == 0 else { throw WorkspaceError(.badInput, "\(base).shx: its length is not a whole number of records") }
+        let records = (shx.count - 100) / 8
+        for r in 0..<records {
+            let offset = be32(shx, 100 + 8 * r) * 2, length = be32(shx, 104 + 8 * r) * 2
+            guard offset >= 100, offset + 8 + length <= shp.count else {
+                throw WorkspaceError(.badInput, "\(base).shx: record \(r + 1) points outside the .shp (offset \(offset), length \(length), .shp has \(shp.count) bytes)")
+            }
+        }
+        guard dbf.count >= 32 else { throw WorkspaceError(.badInput, "\(base).dbf: not a dBASE file (too short)") }
+        let dbfRecords = le32(dbf, 4), headerLength = le16(dbf, 8), recordLength = le16(dbf, 10)
+        guard dbfRecords == records else {
+            throw WorkspaceError(.badInput, "\(path): the .dbf has \(dbfRecords) records and the .shx \(records): the files do not belong together or one is damaged")
+        }
+        guard headerLength + dbfRecords * recordLength <= dbf.count else {
+            throw WorkspaceError(.badInput, "\(base).dbf: truncated: \(dbfRecords) records of \(recordLength) bytes do not fit in \(dbf.count) bytes")
         }
     }
 }

@@ -99,6 +99,37 @@ struct WorkspaceCommandTests {
         #expect(show.out.contains("official import"))
     }
 
+    @Test("a damaged shapefile (truncated .shx) is refused whole: exit 2, nothing imported")
+    func truncatedShapefileIsRefused() throws {
+        let ws = try CLIWorkspace()
+        let features = (0..<5).map { i in
+            let x = 120.70 + Double(i) * 0.03
+            return #"{"type":"Feature","properties":{"name":"园区\#(i)","code":"P\#(i)"},"geometry":{"type":"Polygon","coordinates":[[[\#(x),30.70],[\#(x + 0.02),30.70],[\#(x + 0.02),30.72],[\#(x),30.72],[\#(x),30.70]]]}}"#
+        }
+        let gj = try ws.file("five.geojson", Data((#"{"type":"FeatureCollection","features":["# + features.joined(separator: ",") + "]}").utf8))
+        let shp = ws.dir.appendingPathComponent("five.shp").path
+        let conv = try CLI.runTool("ogr2ogr", ["-f", "ESRI Shapefile", "-t_srs", "EPSG:4549", "-lco", "ENCODING=UTF-8", shp, gj])
+        #expect(conv.status == 0, "ogr2ogr: \(conv.err)")
+        let shx = ws.dir.appendingPathComponent("five.shx")
+        let whole = try Data(contentsOf: shx)
+        try whole.prefix(whole.count - 24).write(to: shx)  // the last three index records gone
+        let imp = try ws.run(["import", "parks5", shp, "--kind", "platform", "--tier", "official", "--id-field", "code"])
+        #expect(imp.status == 2, "\(imp.err)")
+        #expect(imp.err.contains("five.shx") && imp.err.contains("truncated"), "\(imp.err)")
+        #expect(imp.err.split(separator: "\n").filter { $0.contains("error") }.count == 1)
+        let layers = try ws.run(["layers"])
+        #expect(!layers.out.contains("parks5"))
+        // A .dbf from another file (2 records for 5 shapes) is refused the same way.
+        try whole.write(to: shx)
+        let two = try ws.file("two.geojson", Data((#"{"type":"FeatureCollection","features":["# + features.prefix(2).joined(separator: ",") + "]}").utf8))
+        let other = ws.dir.appendingPathComponent("two.shp").path
+        #expect(try CLI.runTool("ogr2ogr", ["-f", "ESRI Shapefile", "-t_srs", "EPSG:4549", other, two]).status == 0)
+        try FileManager.default.removeItem(at: ws.dir.appendingPathComponent("five.dbf"))
+        try FileManager.default.copyItem(at: ws.dir.appendingPathComponent("two.dbf"), to: ws.dir.appendingPathComponent("five.dbf"))
+        let mixed = try ws.run(["import", "parks5", shp, "--kind", "platform", "--tier", "official", "--id-field", "code"])
+        #expect(mixed.status == 2 && mixed.err.contains("do not belong together"), "\(mixed.err)")
+    }
+
     @Test("a 报部 TXT (GBK, CRLF, two parcels) imports as a parcels layer and exports back to the millimetre")
     func baobuImportExport() throws {
         let ws = try CLIWorkspace()
