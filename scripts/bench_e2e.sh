@@ -45,6 +45,21 @@ L2=$(load)
 /usr/bin/time -f '%e %M' -o "$W/big.time" "$BIN" check --quiet --format jsonl --jobs 2 "$W/big.geojsons" > /dev/null || [ $? -le 1 ]
 rm -f "$W/big.geojsons"
 
+echo "== very large sites: 50k, 100k, 200k vertices (vetting must stay near-linear)"
+for v in 50000 100000 200000; do
+  python3 - "$v" "$W/big_$v.geojson" <<'PY'
+import json, math, sys
+n, out = int(sys.argv[1]), sys.argv[2]
+lon, lat, r = 120.70, 30.72, 0.004
+pts = [[round(lon + r * (1 + 0.05 * math.sin(37 * 2 * math.pi * k / n)) * math.cos(2 * math.pi * k / n) / 0.96, 7),
+        round(lat + r * (1 + 0.05 * math.sin(37 * 2 * math.pi * k / n)) * math.sin(2 * math.pi * k / n), 7)] for k in range(n)]
+pts.append(pts[0])
+json.dump({"type": "Feature", "properties": {"name": "large site", "industry": "C3971", "investment_wan": 1e6, "output_wan": 1.5e6,
+           "value_added_wan": 3e5, "energy_tce": 900}, "geometry": {"type": "Polygon", "coordinates": [pts]}}, open(out, "w"))
+PY
+  /usr/bin/time -f '%e %M' -o "$W/large_$v.time" "$BIN" check --quiet --format json "$W/big_$v.geojson" > /dev/null || [ $? -le 1 ]
+done
+
 echo "== cold check of one application"
 hyperfine -N --warmup 2 --runs 20 -i --export-json "$W/cold.json" \
   "$BIN check --quiet GeoData/examples/jinko-solar-cells.geojson" > /dev/null
@@ -98,6 +113,7 @@ res = {
     "ratio_vs_shapely": round((int(n) / zp_s) / sh["apps_per_s"], 2),
     "agreement": cmp_,
     "big": {"n": int(big), "seconds": big_s, "apps_per_s": round(int(big) / big_s), "peak_rss_mb": round(big_kb / 1024, 1), "load": l2},
+    "large_site_seconds": {v: t(f"large_{v}.time")[0] for v in ("50000", "100000", "200000")},
     "cold_check_ms": {"median": round(cold["median"] * 1000, 1), "mean": round(cold["mean"] * 1000, 1), "runs": len(cold["times"])},
     "server": {"vet": json.load(open(f"{w}/vet.json")), "vet_again": json.load(open(f"{w}/vet2.json")),
                "decisions": json.load(open(f"{w}/dec.json")), "load": l3,
