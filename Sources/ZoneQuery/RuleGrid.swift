@@ -188,9 +188,11 @@ public enum RuleGrid {
         defer { progress?.finish() }
         // The reporter is only advanced under GridShared's lock.
         nonisolated(unsafe) let reporter = progress
+        // The layers are projected and indexed once; each worker's engine shares them.
+        let compiled = try CompiledPlanGeometry(plan: plan)
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             let worker: GridWorker
-            do { worker = try GridWorker(plan: plan, settings: settings) } catch { shared.fail(error); return }
+            do { worker = try GridWorker(plan: plan, compiled: compiled, settings: settings) } catch { shared.fail(error); return }
             while let k = shared.nextChunk(of: chunks) {
                 let range = (k * chunk)..<min(n, (k + 1) * chunk)
                 var done: [GridCellResult] = []
@@ -451,8 +453,8 @@ private final class GridWorker {
     let countyPieces: [Piece]
     let hasLand: Bool
 
-    init(plan: PlanData, settings: GridSettings) throws {
-        engine = try VettingEngine(plan: plan)
+    init(plan: PlanData, compiled: CompiledPlanGeometry, settings: GridSettings) throws {
+        engine = try VettingEngine(plan: plan, compiled: compiled)
         self.settings = settings
         let m = engine.analyzer.measurer
         func pieces(_ fs: [PlanFeature]) throws -> [Piece] {

@@ -97,13 +97,11 @@ struct CheckCommand: ParsableCommand {
         }
 
         if let workspace {
-            // Recording writes the ledger: one application at a time, in order.
-            let engine: VettingEngine
-            do { engine = try VettingEngine(plan: plan) } catch {
-                fail("cannot prepare the plan layers: \(error)", code: Exit.internalError)
-            }
+            // Recording writes the ledger: one application at a time, in order. Reading needs only
+            // a geometry engine; the workspace vets with its own engine (compiled once per plan).
+            let geometry = GeometryEngine()
             while let item = inputs.next() {
-                let (appLabel, read) = item.read(catalog: plan.industries, engine: engine.engine)
+                let (appLabel, read) = item.read(catalog: plan.industries, engine: geometry)
                 switch read {
                 case .failure(let e): reportBad(e)
                 case .success(let app):
