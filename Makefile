@@ -4,7 +4,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 BIN := .build/debug/zoneplan
 
-.PHONY: deps build test demo bench bench-e2e soak geodata clean crashtest grid-table
+.PHONY: deps build test demo bench bench-e2e bench-layers soak geodata clean crashtest grid-table fuzz
 
 deps:
 	@bash scripts/install-deps.sh
@@ -21,6 +21,13 @@ ROUNDS ?= 200
 crashtest: build
 	bash scripts/crashtest.sh --rounds $(ROUNDS) --bin $(BIN)
 
+# libFuzzer on each reader (Fuzz/; not part of `make test`): FUZZ_SECONDS per reader, ASan, at nice 19.
+# FUZZ_READERS="baobu-txt shapefile" for some; see docs/RELIABILITY.md.
+FUZZ_SECONDS ?= 120
+FUZZ_READERS ?=
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh $(FUZZ_READERS)
+
 demo: build
 	@bash scripts/demo.sh $(BIN)
 
@@ -28,6 +35,12 @@ demo: build
 bench: deps
 	bash scripts/bench.sh
 	bash scripts/bench_e2e.sh
+	bash scripts/bench_layers.sh
+	bash scripts/bench_evaluate.sh
+
+# The plan layers over OGC API beside pygeoapi (same files, gzip, wrk); figures in BENCHMARKS.md.
+bench-layers: deps
+	bash scripts/bench_layers.sh
 
 # End to end only: zoneplan check vs the shapely script, 1 M streamed, cold check, the server under load.
 bench-e2e: deps

@@ -34,7 +34,7 @@ fi
 echo "== $N applications: zoneplan check --format jsonl --jobs 2, and the shapely script"
 python3 scripts/gen_apps.py "$N" --seq -o "$W/apps.geojsons"
 L1=$(load)
-/usr/bin/time -f '%e %M' -o "$W/zp.time" "$BIN" check --quiet --format jsonl --jobs 2 "$W/apps.geojsons" > "$W/zp.jsonl" || [ $? -le 1 ]
+/usr/bin/time -f '%e %M %U %S' -o "$W/zp.time" "$BIN" check --quiet --format jsonl --jobs 2 "$W/apps.geojsons" > "$W/zp.jsonl" || [ $? -le 1 ]
 "$VENV/bin/python" ../shared/bench/vet_shapely.py GeoData/layers "$W/apps.geojsons" "$W/sh.jsonl" > "$W/sh.json"
 python3 scripts/compare_e2e.py "$W/zp.jsonl" "$W/sh.jsonl" > "$W/cmp.json" || true
 cat "$W/cmp.json"
@@ -42,7 +42,7 @@ cat "$W/cmp.json"
 echo "== $BIG applications streamed: peak RSS"
 python3 scripts/gen_apps.py "$BIG" --seq -o "$W/big.geojsons"
 L2=$(load)
-/usr/bin/time -f '%e %M' -o "$W/big.time" "$BIN" check --quiet --format jsonl --jobs 2 "$W/big.geojsons" > /dev/null || [ $? -le 1 ]
+/usr/bin/time -f '%e %M %U %S' -o "$W/big.time" "$BIN" check --quiet --format jsonl --jobs 2 "$W/big.geojsons" > /dev/null || [ $? -le 1 ]
 rm -f "$W/big.geojsons"
 
 echo "== very large sites: 50k, 100k, 200k vertices (vetting must stay near-linear)"
@@ -63,6 +63,10 @@ done
 echo "== cold check of one application"
 hyperfine -N --warmup 2 --runs 20 -i --export-json "$W/cold.json" \
   "$BIN check --quiet GeoData/examples/jinko-solar-cells.geojson" > /dev/null
+# The same without the PROJ operation cache (the first run on a machine, or ZONEPLAN_CACHE_DIR=off).
+ZONEPLAN_CACHE_DIR=off hyperfine -N --warmup 2 --runs 20 -i --export-json "$W/cold_nocache.json" \
+  "$BIN check --quiet GeoData/examples/jinko-solar-cells.geojson" > /dev/null
+L4=$(load)
 
 echo "== server: POST /vet and POST /decisions, 8 clients"
 PORT=$((20000 + RANDOM % 20000))
@@ -95,26 +99,33 @@ wrk -t2 -c8 -d10s -s "$W/post.lua" "http://127.0.0.1:$PORT/decisions" | tail -1 
 RSS3=$(rss)
 kill "$SERVER_PID"; SERVER_PID=""
 
-python3 - "$W" "$OUT" "$N" "$BIG" "$L1" "$L2" "$L3" "$RSS0" "$RSS1" "$RSS2" "$RSS3" <<'PY'
+python3 - "$W" "$OUT" "$N" "$BIG" "$L1" "$L2" "$L3" "$RSS0" "$RSS1" "$RSS2" "$RSS3" "$L4" <<'PY'
 import json, sys
-w, out, n, big, l1, l2, l3, r0, r1, r2, r3 = sys.argv[1:]
+w, out, n, big, l1, l2, l3, r0, r1, r2, r3, l4 = sys.argv[1:]
 def t(name):
     # /usr/bin/time writes "Command exited with non-zero status 1" first when the check exits 1.
-    s, kb = open(f"{w}/{name}").read().strip().splitlines()[-1].split()
-    return float(s), int(kb)
+    f = open(f"{w}/{name}").read().strip().splitlines()[-1].split()
+    return float(f[0]), int(f[1])
+def cpu(name):
+    f = open(f"{w}/{name}").read().strip().splitlines()[-1].split()
+    return round(float(f[2]) + float(f[3]), 2)
 zp_s, zp_kb = t("zp.time")
 big_s, big_kb = t("big.time")
 sh = json.load(open(f"{w}/sh.json"))
 cmp_ = json.load(open(f"{w}/cmp.json"))
 cold = json.load(open(f"{w}/cold.json"))["results"][0]
+cold_nc = json.load(open(f"{w}/cold_nocache.json"))["results"][0]
 res = {
-    "check": {"n": int(n), "jobs": 2, "seconds": zp_s, "apps_per_s": round(int(n) / zp_s), "peak_rss_mb": round(zp_kb / 1024, 1), "load": l1},
+    "check": {"n": int(n), "jobs": 2, "seconds": zp_s, "apps_per_s": round(int(n) / zp_s), "peak_rss_mb": round(zp_kb / 1024, 1), "cpu_s": cpu("zp.time"), "load": l1},
     "shapely": sh,
     "ratio_vs_shapely": round((int(n) / zp_s) / sh["apps_per_s"], 2),
     "agreement": cmp_,
-    "big": {"n": int(big), "seconds": big_s, "apps_per_s": round(int(big) / big_s), "peak_rss_mb": round(big_kb / 1024, 1), "load": l2},
+    "big": {"n": int(big), "seconds": big_s, "apps_per_s": round(int(big) / big_s), "peak_rss_mb": round(big_kb / 1024, 1), "cpu_s": cpu("big.time"), "load": l2},
     "large_site_seconds": {v: t(f"large_{v}.time")[0] for v in ("50000", "100000", "200000")},
-    "cold_check_ms": {"median": round(cold["median"] * 1000, 1), "mean": round(cold["mean"] * 1000, 1), "runs": len(cold["times"])},
+    "cold_check_ms": {"median": round(cold["median"] * 1000, 1), "mean": round(cold["mean"] * 1000, 1), "runs": len(cold["times"]),
+                      "user_ms": round(cold["user"] * 1000, 1), "system_ms": round(cold["system"] * 1000, 1), "load": l4},
+    "cold_check_without_proj_cache_ms": {"median": round(cold_nc["median"] * 1000, 1), "user_ms": round(cold_nc["user"] * 1000, 1),
+                                         "system_ms": round(cold_nc["system"] * 1000, 1)},
     "server": {"vet": json.load(open(f"{w}/vet.json")), "vet_again": json.load(open(f"{w}/vet2.json")),
                "decisions": json.load(open(f"{w}/dec.json")), "load": l3,
                "rss_kb": {"start": int(r0), "after_vet": int(r1), "after_vet_again": int(r2), "after_decisions": int(r3)}},

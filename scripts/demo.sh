@@ -11,3 +11,7 @@ echo "== zoneplan check GeoData/examples/*.geojson"
 rc=$?
 # 1 = some application not approved: that is the demo's point, not a failure.
 [ $rc -le 1 ] || exit $rc
+echo
+echo "== zoneplan evaluate (亩均效益) on the SYNTHETIC example firms in GeoData/examples/evaluation"
+E=GeoData/examples/evaluation
+"$BIN" evaluate --quiet "$E/firms-2025.csv" --parcels "$E/parcels.geojson" --year 2025 --previous "$E/firms-2024.csv" --firm-limit 10 || exit $?

@@ -27,7 +27,11 @@ public enum GeoJSON {
     /// with no properties). Errors are `GeoJSONError` whose path names the offending member,
     /// e.g. `features[3].geometry.coordinates[0][5]`.
     public static func parseFeatures(_ data: Data) throws -> [Feature] {
-        let root = try JSONValue.parse(data)
+        try parseFeatures(value: try JSONValue.parse(data))
+    }
+
+    /// `parseFeatures(_:)` on a document already parsed.
+    public static func parseFeatures(value root: JSONValue) throws -> [Feature] {
         let type = try typeName(root, path: "")
         switch type {
         case "FeatureCollection":
@@ -220,27 +224,43 @@ public enum GeoJSON {
         return d
     }
 
-    static func position(_ v: JSONValue, path: String) throws -> Coordinate {
-        let a = try array(v, path: path)
+    // Paths are built only for an error (`@autoclosure`): building one per coordinate was most
+    // of the time spent reading a site or a layer.
+
+    static func position(_ v: JSONValue, path: @autoclosure () -> String) throws -> Coordinate {
+        guard case .array(let a) = v else { throw GeoJSONError(path: path(), reason: "expected an array, found \(kind(v))") }
         guard (2...3).contains(a.count) else {
-            throw GeoJSONError(path: path, reason: "position must have 2 or 3 numbers, found \(a.count)")
+            throw GeoJSONError(path: path(), reason: "position must have 2 or 3 numbers, found \(a.count)")
         }
-        let ns = try a.enumerated().map { try number($1, path: "\(path)[\($0)]") }
-        return Coordinate(ns[0], ns[1])
+        var xy = (0.0, 0.0)
+        for (k, e) in a.enumerated() {
+            guard case .number(let d) = e else { throw GeoJSONError(path: "\(path())[\(k)]", reason: "expected a number, found \(kind(e))") }
+            guard d.isFinite else { throw GeoJSONError(path: "\(path())[\(k)]", reason: "non-finite number") }
+            if k == 0 { xy.0 = d } else if k == 1 { xy.1 = d }
+        }
+        return Coordinate(xy.0, xy.1)
+    }
+
+    /// The positions of an array at `path`.
+    static func positions(_ v: JSONValue, path: @autoclosure () -> String) throws -> [Coordinate] {
+        guard case .array(let a) = v else { throw GeoJSONError(path: path(), reason: "expected an array, found \(kind(v))") }
+        var cs: [Coordinate] = []
+        cs.reserveCapacity(a.count)
+        for (j, p) in a.enumerated() { cs.append(try position(p, path: "\(path())[\(j)]")) }
+        return cs
     }
 
     static func line(_ v: JSONValue, path: String) throws -> [Coordinate] {
-        let cs = try array(v, path: path).enumerated().map { try position($1, path: "\(path)[\($0)]") }
+        let cs = try positions(v, path: path)
         if cs.count < 2 { throw GeoJSONError(path: path, reason: "line string needs at least 2 positions, found \(cs.count)") }
         return cs
     }
 
     static func polygon(_ v: JSONValue, path: String) throws -> Polygon {
         let rings = try array(v, path: path).enumerated().map { i, r -> [Coordinate] in
-            let rp = "\(path)[\(i)]"
-            let cs = try array(r, path: rp).enumerated().map { try position($1, path: "\(rp)[\($0)]") }
-            if cs.count < 4 { throw GeoJSONError(path: rp, reason: "linear ring needs at least 4 positions, found \(cs.count)") }
-            if cs.first != cs.last { throw GeoJSONError(path: rp, reason: "linear ring is not closed (first position ≠ last)") }
+            let cs = try positions(r, path: "\(path)[\(i)]")
+            if cs.count < 4 { throw GeoJSONError(path: "\(path)[\(i)]", reason: "linear ring needs at least 4 positions, found \(cs.count)") }
+            if cs.first != cs.last { throw GeoJSONError(path: "\(path)[\(i)]", reason: "linear ring is not closed (first position ≠ last)") }
             return cs
         }
         guard let exterior = rings.first else { return Polygon(exterior: []) }

@@ -197,12 +197,51 @@ struct JSONParser {
             if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
             if digits(&self) == 0 { throw fail("invalid number exponent") }
         }
+        if let d = Self.exactDecimal(bytes[start..<i]) { return d }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         guard let d = Double(text) else { throw fail("invalid number", at: start) }
         return d  // may be ±infinity for huge exponents; GeoJSON checks finiteness with a path
     }
 
+    /// The value of a plain decimal (`-12.345`, no exponent) with at most 15 significant digits,
+    /// computed as strtod would round it: the digits and the power of ten are exact doubles, so one
+    /// division rounds correctly (Clinger's fast path). Nil otherwise (then `Double(text)` parses it).
+    /// Coordinates are such numbers; making a String per number was most of the parser's time.
+    static func exactDecimal(_ text: ArraySlice<UInt8>) -> Double? {
+        var k = text.startIndex
+        let negative = text[k] == UInt8(ascii: "-")
+        if negative { k += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0, fraction = 0
+        var seenPoint = false
+        while k < text.endIndex {
+            let c = text[k]
+            if c == UInt8(ascii: ".") { seenPoint = true; k += 1; continue }
+            guard c >= 0x30 && c <= 0x39 else { return nil }  // an exponent: the slow path
+            if mantissa != 0 || c != 0x30 { digits += 1 }
+            mantissa = mantissa &* 10 &+ UInt64(c - 0x30)
+            if seenPoint { fraction += 1 }
+            if digits > 15 || fraction > 22 { return nil }
+            k += 1
+        }
+        let value = Double(mantissa) / powersOfTen[fraction]
+        return negative ? -value : value
+    }
+    static let powersOfTen: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { acc, _ in acc * 10 } }
+
     mutating func parseString() throws -> String {
+        // Fast path: no escape and no control character before the closing quote.
+        var j = i + 1
+        while j < bytes.count {
+            let b = bytes[j]
+            if b == UInt8(ascii: "\"") {
+                guard let s = String(validating: bytes[(i + 1)..<j], as: UTF8.self) else { break }
+                i = j + 1
+                return s
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            j += 1
+        }
         let start = i
         i += 1
         var out = [UInt8]()

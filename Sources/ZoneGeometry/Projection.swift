@@ -89,6 +89,17 @@ public final class CoordinateTransformer {
         let ctx = try PROJContext()
         context = ctx
         _ = proj_context_set_enable_network(ctx.pointer, 0)
+        // proj_create_crs_to_crs searches proj.db (~20–30 ms); the operation it picks is the same
+        // for the same PROJ and database, so it is built from its PROJ string when known
+        // (`PROJOperationCache`, ~0.1 ms) — only if the string reads back as itself.
+        let cacheKey = PROJOperationCache.environmentKey(ctx.pointer).map { PROJOperationCache.key(source, target, $0) }
+        if let cacheKey, let text = PROJOperationCache.shared.text(for: cacheKey), let made = proj_create(ctx.pointer, text) {
+            let object = PROJObject(context: ctx, pointer: made)
+            if let back = proj_as_proj_string(ctx.pointer, made, PJ_PROJ_5, nil), String(cString: back) == text {
+                pj = object
+                return
+            }
+        }
         guard let raw = proj_create_crs_to_crs(ctx.pointer, source.rawValue, target.rawValue, nil) else {
             throw ctx.error("proj_create_crs_to_crs(\(source.rawValue), \(target.rawValue))", code: proj_context_errno(ctx.pointer))
         }
@@ -97,6 +108,11 @@ public final class CoordinateTransformer {
             throw ctx.error("proj_normalize_for_visualization", code: proj_context_errno(ctx.pointer))
         }
         pj = PROJObject(context: ctx, pointer: norm)
+        // Only a single operation has a PROJ string; a choice between several (none of ours) is
+        // searched again next time.
+        if let cacheKey, let text = proj_as_proj_string(ctx.pointer, norm, PJ_PROJ_5, nil) {
+            PROJOperationCache.shared.remember(String(cString: text), for: cacheKey)
+        }
     }
 
     private func run(_ c: Coordinate, _ direction: PJ_DIRECTION) throws -> Coordinate {

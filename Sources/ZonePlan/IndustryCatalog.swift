@@ -26,7 +26,17 @@ public struct IndustryCatalog: Sendable {
 
     /// `C3825`, `C38`, `C`, `D44`: a section letter then 2–4 digits.
     public static func isWellFormed(_ code: String) -> Bool {
-        code.range(of: #"^[A-T]([0-9]{2}([0-9]{1,2})?)?$"#, options: .regularExpression) != nil
+        // `^[A-T]([0-9]{2}([0-9]{1,2})?)?$` matched by hand: compiling the regex for every
+        // application was a visible part of batch vetting. `$` as the regex engine (ICU) reads it:
+        // the end of the text, or just before one line terminator that ends it.
+        var s = Array(code.unicodeScalars)
+        if s.count >= 2, s[s.count - 2] == "\r", s[s.count - 1] == "\n" {
+            s.removeLast(2)
+        } else if let last = s.last, ["\n", "\u{0B}", "\u{0C}", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(last) {
+            s.removeLast()
+        }
+        guard let section = s.first, ("A"..."T").contains(section), [1, 3, 4, 5].contains(s.count) else { return false }
+        return s.dropFirst().allSatisfy { ("0"..."9").contains($0) }
     }
 
     /// The name of a code, or of the nearest listed ancestor (C3825 → C382 → C38).

@@ -23,6 +23,8 @@ public struct PlanData: Sendable {
     /// The texts the vocabulary and rule pack were read from, so a workspace can keep them.
     public var industriesText: String = ""
     public var rulePackText: String = ""
+    /// The text `clauses` was read from ("" when there is none), so a workspace keeps it too.
+    public var clausesText: String = ""
     /// What each seed citation says (`clauses.yaml` in the GeoData root); `.empty` if there is none.
     public var clauses: ClauseBook = .empty
 
@@ -96,7 +98,7 @@ public struct PlanData: Sendable {
         plan.industriesText = industriesDoc.text
         plan.rulePackText = packDoc.text
         for l in layers { plan.layerVersions[l.name] = version }
-        plan.clauses = try ClauseBook.loadIfPresent(in: root, displayName: display(root.appendingPathComponent("clauses.yaml"), root))
+        (plan.clauses, plan.clausesText) = try readClauses(in: root)
         return plan
     }
 
@@ -106,6 +108,7 @@ public struct PlanData: Sendable {
                                 layers: [(name: String, title: String, label: String, geojson: Data, version: String)],
                                 industriesText: String, industriesLabel: String,
                                 rulePackText: String, rulePackLabel: String,
+                                clausesText: String? = nil, clausesLabel: String = "clauses.yaml",
                                 ruleSchemas: [String: [ParameterSpec]]) throws -> PlanData {
         let engine = GeometryEngine()
         let industriesDoc = try ConfigDocument(file: industriesLabel, text: industriesText)
@@ -137,8 +140,21 @@ public struct PlanData: Sendable {
         plan.layerVersions = versions
         plan.industriesText = industriesText
         plan.rulePackText = rulePackText
-        plan.clauses = try ClauseBook.loadIfPresent(in: root, displayName: display(root.appendingPathComponent("clauses.yaml"), root))
+        if let clausesText {
+            plan.clauses = try ClauseBook.load(ConfigDocument(file: clausesLabel, text: clausesText))
+            plan.clausesText = clausesText
+        } else {
+            (plan.clauses, plan.clausesText) = try readClauses(in: root)
+        }
         return plan
+    }
+
+    /// `clauses.yaml` in `root` and its text, or `.empty` and "" when the folder has none.
+    static func readClauses(in root: URL) throws -> (ClauseBook, String) {
+        let url = root.appendingPathComponent("clauses.yaml")
+        guard FileManager.default.fileExists(atPath: url.path) else { return (.empty, "") }
+        let doc = try ConfigDocument(contentsOf: url, displayName: display(url, root))
+        return (try ClauseBook.load(doc), doc.text)
     }
 
     static func display(_ url: URL, _ root: URL) -> String {

@@ -82,7 +82,7 @@ public enum CoordinateInput {
 
     /// Parses one number, naming it in the error.
     public static func number(_ s: String, name: String) throws -> Double {
-        guard let d = Double(s.trimmingCharacters(in: .whitespaces)), d.isFinite else {
+        guard let d = DecimalText.parse(s), d.isFinite else {  // decimal only: `0x78` is not 120
             throw QueryError.badInput("\(name): '\(s)' is not a number")
         }
         return d

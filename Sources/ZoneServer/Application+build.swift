@@ -93,27 +93,35 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
     router.add(middleware: MethodGuardMiddleware(table: routes))
 
     // MARK: OGC API – Features
-    router.route(routes, .get, "/") { request, _ in try await state.serving().ogc.landing(base: baseURL(request, config)) }
-    router.route(routes, .get, "/conformance") { _, _ in try await state.serving().ogc.conformance() }
-    router.route(routes, .get, "/api") { request, _ in try await state.serving().ogc.openAPI(base: baseURL(request, config)) }
+    router.route(routes, .get, "/") { request, _ in try await state.serving().ogc.landing(request, base: baseURL(request, config)) }
+    router.route(routes, .get, "/conformance") { request, _ in try await state.serving().ogc.conformance(request) }
+    router.route(routes, .get, "/api") { request, _ in try await state.serving().ogc.api(request, base: baseURL(request, config)) }
     router.route(routes, .get, "/collections") { request, _ in
-        try await state.serving().ogc.collections(base: baseURL(request, config), decisionsExtent: decisionsExtent(state))
+        try await state.serving().ogc.collections(request, base: baseURL(request, config), decisionsExtent: decisionsExtent(state))
     }
     router.route(routes, .get, "/collections/:id") { request, context in
         let id = try context.parameters.decoded("id")
-        return try await state.serving().ogc.collection(id: id, base: baseURL(request, config), decisionsExtent: decisionsExtent(state))
+        return try await state.serving().ogc.collection(request, id: id, base: baseURL(request, config), decisionsExtent: decisionsExtent(state))
     }
+    router.route(routes, .get, "/collections/:id/queryables") { request, context in
+        let id = try context.parameters.decoded("id")
+        let serving = try await state.serving()
+        let data = try await serving.ogc.data(id) { try await collectionFeatures(id, state, serving) }
+        return try serving.ogc.queryables(request, data: data, base: baseURL(request, config))
+    }
+    // Layer pages and items come from the snapshot's cache (encoded once, gzip kept, ETag per
+    // layer version and query); the decisions are read and encoded per request.
     router.route(routes, .get, "/collections/:id/items") { request, context in
         let id = try context.parameters.decoded("id")
         let serving = try await state.serving()
-        let features = try await collectionFeatures(id, state, serving)
-        return try serving.ogc.items(collection: id, features: features, request: request, base: baseURL(request, config))
+        let data = try await serving.ogc.data(id) { try await collectionFeatures(id, state, serving) }
+        return try serving.ogc.items(request, data: data, base: baseURL(request, config))
     }
     router.route(routes, .get, "/collections/:id/items/:fid") { request, context in
         let id = try context.parameters.decoded("id"), fid = try context.parameters.decoded("fid")
         let serving = try await state.serving()
-        let features = try await collectionFeatures(id, state, serving)
-        return try serving.ogc.item(collection: id, featureId: fid, features: features, base: baseURL(request, config))
+        let data = try await serving.ogc.data(id) { try await collectionFeatures(id, state, serving) }
+        return try serving.ogc.item(request, data: data, featureId: fid, base: baseURL(request, config))
     }
 
     // MARK: vetting
@@ -152,7 +160,7 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
                 throw APIError(.badRequest, "a report is for one application; the request holds \(apps.count)")
             }
             let result = try w.vetting.vet(app)
-            return try DecisionReport.html(result: result, site: app.site, worker: w, decision: nil)
+            return try DecisionReport.html(result: result, site: app.site, worker: w, decision: nil, number: nil)
         }
         return htmlResponse(html)
     }
@@ -187,11 +195,7 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
             Workspace.Submission(application: app, input: GeoJSON.encode(feature: Feature(id: nil, geometry: app.site, properties: app.properties, bbox: nil)),
                                  submitted: submitted)
         }
-        let answer = { (recorded: [Workspace.Recorded]) throws -> StoredResponse in
-            let out = try recorded.map(decisionSummary)
-            let value: JSONValue = out.count == 1 ? out[0] : .array(out)
-            return StoredResponse(status: Int((dryRun ? HTTPResponse.Status.ok : .created).code), body: Data((value.serialized() + "\n").utf8))
-        }
+        let answer = { (recorded: [Workspace.Recorded]) throws -> StoredResponse in try decisionsAnswer(recorded, dryRun: dryRun) }
         // Idempotency-Key: a retry of the same request (body and query) gets the answer kept with
         // the decisions; the same key with another request is refused.
         var idempotency: Workspace.Idempotency?
@@ -200,16 +204,19 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
             idempotency = Workspace.Idempotency(key: key, requestSha256: sha256Hex(body + Data([0]) + Data(query.utf8)), respond: answer)
         }
         // All or nothing: every application is vetted and recorded in one write transaction.
-        let (response, replayed, logged) = try await gate.run { ws -> (StoredResponse, Bool, [(String, String)]) in
+        // The answer is written inside the workspace's turn only when it is kept with the decisions
+        // (Idempotency-Key); otherwise after it, so other requests' writes do not wait for it.
+        let (kept, recorded, replayed, logged) = try await gate.run { ws -> (StoredResponse?, [Workspace.Recorded], Bool, [(String, String)]) in
             do {
                 let batch = try ws.record(applications: submissions, official: official, note: note, supersedes: supersedes,
                                           year: year, dryRun: dryRun, idempotency: idempotency)
                 let logged = batch.recorded.map { ($0.record.id.map(String.init) ?? "dry-run", $0.record.verdict.rawValue) }
-                return (try batch.response ?? answer(batch.recorded), batch.replayed, logged)
+                return (batch.response, batch.recorded, batch.replayed, logged)
             } catch let e as IdempotencyKeyReused {
                 throw APIError(.unprocessableContent, e.description)
             }
         }
+        let response = try kept ?? decisionsAnswer(recorded, dryRun: dryRun)
         for (id, verdict) in logged {
             context.logger.notice("decision recorded", metadata: ["decision": "\(id)", "verdict": "\(verdict)", "official": "\(official)"])
         }
@@ -234,7 +241,11 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
     }
     router.route(routes, .get, "/decisions/:id/report") { _, context in
         let d = try await decision(context, state)
-        let html = try await state.serving().pool.with { w in try DecisionReport.html(result: d.result, site: d.site, worker: w, decision: d) }
+        let ledger = try await state.requireWorkspace().run { ws in try ws.store.decisions(limit: nil).map { (id: $0.id ?? 0, recordedAt: $0.recordedAt) } }
+        let number = DecisionNumber.number(id: d.id ?? 0, recordedAt: d.recordedAt, ledger: ledger, format: DecisionNumber.configuredFormat)
+        let html = try await state.serving().pool.with { w in
+            try DecisionReport.html(result: d.result, site: d.site, worker: w, decision: d, number: number)
+        }
         return htmlResponse(html)
     }
     router.route(routes, .get, "/quotas") { request, _ in
@@ -275,10 +286,17 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
     }
 
     // MARK: map page and its files
-    router.route(routes, .get, "/map") { _, _ in htmlResponse(MapPage.html(config: config, plan: try await state.serving().plan)) }
-    router.route(routes, .get, "/leaflet/**") { _, context in
+    // The page depends only on the snapshot and the configuration: kept (and gzipped) per snapshot.
+    router.route(routes, .get, "/map") { request, _ in
+        let serving = try await state.serving()
+        let body = serving.ogc.cache.body("map-page") {
+            CachedBody(bytes: Array(MapPage.html(config: config, plan: serving.plan).utf8), type: "text/html; charset=utf-8")
+        }
+        return HTTPCaching.respond(request, body, policy: .revalidate, lastModified: serving.ogc.loadedAt)
+    }
+    router.route(routes, .get, "/leaflet/**") { request, context in
         let parts = context.parameters.getCatchAll()
-        return try staticFile(directory: config.leafletDirectory, parts: parts.map(String.init))
+        return try StaticFiles.shared.respond(request, directory: config.leafletDirectory, parts: parts.map(String.init))
     }
     router.route(routes, .get, "/examples") { _, _ in
         guard let dir = config.examplesDirectory else { return jsonResponse(Data("[]\n".utf8)) }
@@ -286,11 +304,11 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
             .filter { $0.hasSuffix(".geojson") }.sorted().map { JSONValue.string(String($0.dropLast(8))) }
         return jsonResponse(Data((JSONValue.array(names).serialized() + "\n").utf8))
     }
-    router.route(routes, .get, "/examples/:name") { _, context in
+    router.route(routes, .get, "/examples/:name") { request, context in
         guard let dir = config.examplesDirectory else { throw APIError(.notFound, "no examples folder is configured") }
         var name = try context.parameters.decoded("name")
         if !name.hasSuffix(".geojson") { name += ".geojson" }
-        return try staticFile(directory: dir.path, parts: [name])
+        return try StaticFiles.shared.respond(request, directory: dir.path, parts: [name])
     }
     router.route(routes, .get, "/health") { _, _ in
         let serving = try await state.serving()
@@ -323,21 +341,6 @@ func encodeJSON<T: Encodable>(_ v: T) throws -> Data {
     let enc = JSONEncoder()
     enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return try enc.encode(v) + Data("\n".utf8)
-}
-
-/// A file under `directory`; names are checked so a request can never leave the folder.
-func staticFile(directory: String, parts: [String]) throws -> Response {
-    guard !parts.isEmpty, parts.allSatisfy({ p in
-        !p.isEmpty && p != "." && p != ".." && p.range(of: #"^[A-Za-z0-9._\-]+$"#, options: .regularExpression) != nil
-    }) else { throw APIError(.notFound, "no such file") }
-    let path = ([directory] + parts).joined(separator: "/")
-    guard let data = FileManager.default.contents(atPath: path) else { throw APIError(.notFound, "no such file: \(parts.joined(separator: "/"))") }
-    let ext = (path as NSString).pathExtension.lowercased()
-    let types = ["js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8", "png": "image/png", "svg": "image/svg+xml",
-                 "geojson": "application/geo+json", "json": "application/json", "map": "application/json"]
-    var r = jsonResponse(data, type: types[ext] ?? "application/octet-stream")
-    r.headers[.cacheControl] = "max-age=3600"
-    return r
 }
 
 func decisionsExtent(_ state: ServerState) async throws -> Envelope? {
@@ -379,6 +382,13 @@ func decision(_ context: BasicRequestContext, _ state: ServerState) async throws
     let gate = try state.requireWorkspace()
     guard let d = try await gate.run({ ws in try ws.store.decision(id: id) }) else { throw APIError(.notFound, "no decision \(id)") }
     return d
+}
+
+/// The answer to `POST /decisions`: one summary, or a list for several applications.
+func decisionsAnswer(_ recorded: [Workspace.Recorded], dryRun: Bool) throws -> StoredResponse {
+    let out = try recorded.map(decisionSummary)
+    let value: JSONValue = out.count == 1 ? out[0] : .array(out)
+    return StoredResponse(status: Int((dryRun ? HTTPResponse.Status.ok : .created).code), body: Data((value.serialized() + "\n").utf8))
 }
 
 func decisionSummary(_ r: Workspace.Recorded) throws -> JSONValue {

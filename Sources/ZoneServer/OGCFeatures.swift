@@ -3,20 +3,32 @@ import Hummingbird
 import ZoneGeometry
 import ZonePlan
 
-/// OGC API – Features, Part 1 (Core, GeoJSON, OpenAPI 3.0) over the plan layers and the decisions.
+/// OGC API – Features, Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0) over the plan layers and the
+/// decisions. One value per plan snapshot: the encoded layers and bodies it keeps are dropped
+/// with it when an import swaps the snapshot.
 struct OGCFeatures: Sendable {
     let plan: PlanData
     let hasDecisions: Bool
     let extents: [String: Envelope]
+    /// When this snapshot was loaded: `Last-Modified` and the pages' `timeStamp`.
+    let loadedAt: Date
+    let layers: LayerStore
+    let cache = BodyCache()
 
     static let conformanceClasses = [
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     ]
     static let crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+    static let queryablesRel = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
     static let defaultLimit = 10
     static let maxLimit = 1000
+    static let geojsonType = "application/geo+json"
+    static let htmlType = "text/html; charset=utf-8"
+    static let layerTimeNote = "The plan layers carry no validity dates: they are the plan in force. `datetime` is accepted (and checked) but does not filter them."
+    static let decisionTimeNote = "`datetime` filters on recorded_at, the time the decision was recorded."
 
     init(plan: PlanData, hasDecisions: Bool) {
         self.plan = plan
@@ -26,9 +38,12 @@ struct OGCFeatures: Sendable {
             e[l.name] = l.features.compactMap(\.geometry.envelope).reduce(nil) { (a: Envelope?, x) in a.map { $0.union(x) } ?? x }
         }
         extents = e
+        loadedAt = Date()
+        layers = LayerStore(plan: plan)
     }
 
     var collectionIds: [String] { plan.layers.map(\.name) + (hasDecisions ? ["decisions"] : []) }
+    var lastModified: Date { loadedAt }
 
     static func link(_ href: String, _ rel: String, _ type: String, _ title: String? = nil) -> JSONValue {
         var o: [String: JSONValue] = ["href": .string(href), "rel": .string(rel), "type": .string(type)]
@@ -36,69 +51,177 @@ struct OGCFeatures: Sendable {
         return .object(o)
     }
 
-    static func respond(_ v: JSONValue, type: String = "application/json") -> Response {
-        jsonResponse(Data((v.serialized() + "\n").utf8), type: type)
+    // MARK: representations
+
+    /// HTML or JSON: `f=html|json` first, else the `Accept` header (a browser's `text/html` ranks
+    /// above its `*/*`; GDAL, QGIS and curl get JSON).
+    static func wantsHTML(_ request: Request) throws -> Bool {
+        if let f = request.uri.queryParameters.get("f") {
+            switch f.lowercased() {
+            case "html": return true
+            case "json", "geojson": return false
+            default: throw APIError(.badRequest, "f: expected json or html, got '\(f.prefix(40))'")
+            }
+        }
+        var qHTML = 0.0, qJSON = 0.0
+        for part in (request.headers[.accept] ?? "").lowercased().split(separator: ",") {
+            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let type = fields.first else { continue }
+            let q = fields.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            if type == "text/html" || type == "application/xhtml+xml" { qHTML = max(qHTML, q) }
+            if type.contains("json") || type == "*/*" || type == "application/*" { qJSON = max(qJSON, q) }
+        }
+        return qHTML > 0 && qHTML > qJSON
     }
 
-    func landing(base: String) -> Response {
-        Self.respond(.object([
+    /// A small document kept per snapshot, keyed by what it depends on, validated by its content.
+    func document(_ request: Request, key: [String], html: Bool, cacheable: Bool = true,
+                  json: () throws -> (JSONValue, String), page: () throws -> String) rethrows -> Response {
+        func make() throws -> CachedBody {
+            if html { return CachedBody(bytes: Array(try page().utf8), type: Self.htmlType) }
+            let (v, type) = try json()
+            return CachedBody(bytes: Array((v.serialized() + "\n").utf8), type: type)
+        }
+        let body = cacheable ? try cache.body((key + [html ? "html" : "json"]).joined(separator: "\u{1F}"), make: make) : try make()
+        return HTTPCaching.respond(request, body, policy: .revalidate, lastModified: cacheable ? loadedAt : nil, varyAccept: true)
+    }
+
+    // MARK: landing, conformance, API
+
+    func landingValue(base: String) -> JSONValue {
+        .object([
             "title": .string("ZonePlanner 嘉兴工业项目选址审查"),
             "description": .string("Plan layers of Jiaxing (schematic apart from the county boundaries), site vetting and the decision ledger. GeoData \(plan.geodataVersion), rule pack \(plan.rulePack.version)."),
             "links": .array([
                 Self.link("\(base)/", "self", "application/json", "this document"),
+                Self.link("\(base)/?f=html", "alternate", "text/html", "this document as HTML"),
                 Self.link("\(base)/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
+                Self.link("\(base)/api?f=html", "service-doc", "text/html", "the API documentation"),
                 Self.link("\(base)/conformance", "conformance", "application/json", "conformance classes"),
                 Self.link("\(base)/collections", "data", "application/json", "the collections"),
                 Self.link("\(base)/map", "alternate", "text/html", "the map page 地图"),
             ]),
-        ]))
+        ])
     }
 
-    func conformance() -> Response {
-        Self.respond(.object(["conformsTo": .array(Self.conformanceClasses.map(JSONValue.string))]))
+    func landing(_ request: Request, base: String) throws -> Response {
+        let html = try Self.wantsHTML(request)
+        return document(request, key: ["landing", base], html: html,
+                        json: { (landingValue(base: base), "application/json") },
+                        page: { OGCHTML.landing(landingValue(base: base)) })
     }
+
+    func conformance(_ request: Request) throws -> Response {
+        let v: JSONValue = .object(["conformsTo": .array(Self.conformanceClasses.map(JSONValue.string))])
+        return document(request, key: ["conformance"], html: try Self.wantsHTML(request),
+                        json: { (v, "application/json") }, page: { OGCHTML.conformance(Self.conformanceClasses) })
+    }
+
+    func api(_ request: Request, base: String) throws -> Response {
+        document(request, key: ["api", base], html: try Self.wantsHTML(request),
+                 json: { (openAPIValue(base: base), "application/vnd.oai.openapi+json;version=3.0") },
+                 page: { OGCHTML.apiDoc(openAPIValue(base: base)) })
+    }
+
+    // MARK: collections
 
     func collectionValue(_ id: String, base: String, decisionsExtent: Envelope?) -> JSONValue? {
-        let title: String, description: String, extent: Envelope?
+        let title: String, description: String, extent: Envelope?, timeNote: String
         if id == "decisions", hasDecisions {
             title = "审查决定 recorded decisions"
             description = "The sites of the decisions recorded in the workspace ledger, with verdict and versions."
             extent = decisionsExtent
+            timeNote = Self.decisionTimeNote
         } else if let l = plan.layer(named: id) {
             title = l.title
             description = "\(l.title): \(l.features.count) features from \(l.file)" + (l.features.contains { $0.schematic } ? " (schematic)" : "")
             extent = extents[id]
+            timeNote = Self.layerTimeNote
         } else {
             return nil
         }
+        let c = "\(base)/collections/\(id)"
         var o: [String: JSONValue] = [
-            "id": .string(id), "title": .string(title), "description": .string(description), "itemType": .string("feature"),
+            "id": .string(id), "title": .string(title), "description": .string(description + ". " + timeNote), "itemType": .string("feature"),
             "crs": .array([.string(Self.crs84)]),
+            "temporal_property": id == "decisions" ? .string("recorded_at") : .null,
             "links": .array([
-                Self.link("\(base)/collections/\(id)", "self", "application/json"),
-                Self.link("\(base)/collections/\(id)/items", "items", "application/geo+json", "the features"),
+                Self.link(c, "self", "application/json"),
+                Self.link("\(c)?f=html", "alternate", "text/html"),
+                Self.link("\(c)/items", "items", Self.geojsonType, "the features"),
+                Self.link("\(c)/items?f=html", "items", "text/html", "the features as HTML"),
+                Self.link("\(c)/queryables", Self.queryablesRel, "application/schema+json", "the properties to filter on"),
             ]),
         ]
+        var ext: [String: JSONValue] = [
+            // Open at both ends: the layers have no validity dates; the ledger grows.
+            "temporal": .object(["interval": .array([.array([.null, .null])]),
+                                 "trs": .string("http://www.opengis.net/def/uom/ISO-8601/0/Gregorian")]),
+        ]
         if let e = extent {
-            o["extent"] = .object(["spatial": .object([
-                "bbox": .array([.array([e.minX, e.minY, e.maxX, e.maxY].map(JSONValue.number))]), "crs": .string(Self.crs84)])])
+            ext["spatial"] = .object(["bbox": .array([.array([e.minX, e.minY, e.maxX, e.maxY].map(JSONValue.number))]), "crs": .string(Self.crs84)])
         }
+        o["extent"] = .object(ext)
         return .object(o)
     }
 
-    func collections(base: String, decisionsExtent: Envelope?) throws -> Response {
-        Self.respond(.object([
-            "links": .array([Self.link("\(base)/collections", "self", "application/json")]),
+    func collections(_ request: Request, base: String, decisionsExtent: Envelope?) throws -> Response {
+        let v: JSONValue = .object([
+            "links": .array([Self.link("\(base)/collections", "self", "application/json"),
+                             Self.link("\(base)/collections?f=html", "alternate", "text/html")]),
             "collections": .array(collectionIds.compactMap { collectionValue($0, base: base, decisionsExtent: decisionsExtent) }),
-        ]))
+        ])
+        return document(request, key: ["collections", base], html: try Self.wantsHTML(request), cacheable: !hasDecisions,
+                        json: { (v, "application/json") }, page: { OGCHTML.collections(v) })
     }
 
-    func collection(id: String, base: String, decisionsExtent: Envelope?) throws -> Response {
-        guard let v = collectionValue(id, base: base, decisionsExtent: decisionsExtent) else {
-            throw APIError(.notFound, "no collection '\(id)' (collections: \(collectionIds.joined(separator: ", ")))")
-        }
-        return Self.respond(v)
+    func collection(_ request: Request, id: String, base: String, decisionsExtent: Envelope?) throws -> Response {
+        guard let v = collectionValue(id, base: base, decisionsExtent: decisionsExtent) else { throw unknownCollection(id) }
+        return document(request, key: ["collection", id, base], html: try Self.wantsHTML(request), cacheable: id != "decisions",
+                        json: { (v, "application/json") }, page: { OGCHTML.collection(v) })
     }
+
+    func unknownCollection(_ id: String) -> APIError {
+        APIError(.notFound, "no collection '\(id)' (collections: \(collectionIds.joined(separator: ", ")))")
+    }
+
+    /// A layer's served features, or the decisions (encoded for this request only).
+    func data(_ id: String, decisions: () async throws -> [Feature]) async throws -> CollectionData {
+        if id == "decisions", hasDecisions {
+            return CollectionData(name: id, version: nil, features: try await decisions(), queryables: CollectionData.decisionQueryables,
+                                  temporalProperty: "recorded_at")
+        }
+        guard let d = try layers.layer(id) else { throw unknownCollection(id) }
+        return d
+    }
+
+    func queryables(_ request: Request, data: CollectionData, base: String) throws -> Response {
+        var props: [String: JSONValue] = [:]
+        for q in data.queryables {
+            var p: [String: JSONValue] = ["title": .string(q.name)]
+            let enumerated = q.values.count <= 40 ? JSONValue.array(q.values.map { q.type == "number" ? .number(Double($0) ?? 0) : q.type == "boolean" ? .bool($0 == "true") : .string($0) }) : nil
+            if q.type == "list" {
+                p["description"] = .string("a text or a list of texts; ?\(q.name)=X matches features whose value is X or whose list holds X")
+                p["oneOf"] = .array([.object(["type": .string("string")]), .object(["type": .string("array"), "items": .object(["type": .string("string")])])])
+                if let enumerated { p["examples"] = enumerated }
+            } else {
+                p["type"] = .string(q.type)
+                if let enumerated { p["enum"] = enumerated }
+            }
+            props[q.name] = .object(p)
+        }
+        let v: JSONValue = .object([
+            "$schema": .string("https://json-schema.org/draft/2019-09/schema"),
+            "$id": .string("\(base)/collections/\(data.name)/queryables"),
+            "type": .string("object"), "title": .string(data.name),
+            "description": .string("Properties of \(data.name) that items can be filtered on as ?name=value (several are combined with AND)."),
+            "properties": .object(props), "additionalProperties": .bool(false),
+        ])
+        return document(request, key: ["queryables", data.name, data.version ?? "", base], html: try Self.wantsHTML(request),
+                        cacheable: data.version != nil, json: { (v, "application/schema+json") }, page: { OGCHTML.queryables(v) })
+    }
+
+    // MARK: items
 
     /// `bbox=minLon,minLat,maxLon,maxLat` (CRS84; 6 numbers take the horizontal part).
     static func parseBBox(_ s: String) throws -> Envelope {
@@ -112,80 +235,170 @@ struct OGCFeatures: Sendable {
         return e
     }
 
-    func items(collection: String, features: [Feature], request: Request, base: String) throws -> Response {
-        let q = request.uri.queryParameters
-        for key in q.map({ String($0.key) }) where !["bbox", "limit", "offset", "f", "bbox-crs"].contains(key) {
-            throw APIError(.badRequest, "unknown query parameter '\(key)' (known: bbox, limit, offset)")
-        }
-        if let f = q.get("f"), !["json", "geojson"].contains(f) { throw APIError(.badRequest, "f: only json/geojson is offered") }
-        if let c = q.get("bbox-crs"), c != Self.crs84 { throw APIError(.badRequest, "bbox-crs: only \(Self.crs84) is supported") }
-        var limit = Self.defaultLimit
-        if let s = q.get("limit") {
-            guard let v = Int(s), v >= 1 else { throw APIError(.badRequest, "limit: expected a whole number ≥ 1, got '\(s)'") }
-            limit = min(v, Self.maxLimit)
-        }
+    /// An items request, checked and normalised: two requests that select the same page have the
+    /// same `key`.
+    struct ItemsQuery {
+        var limit = OGCFeatures.defaultLimit
         var offset = 0
-        if let s = q.get("offset") {
-            guard let v = Int(s), v >= 0 else { throw APIError(.badRequest, "offset: expected a whole number ≥ 0, got '\(s)'") }
-            offset = v
-        }
-        var matched = features
+        var bbox: Envelope?
         var bboxText: String?
-        if let s = q.get("bbox") {
-            let box = try Self.parseBBox(s)
-            bboxText = s
-            let engine = GeometryEngine()
-            let boxGeom = Geometry.polygon(Polygon(exterior: [
-                Coordinate(box.minX, box.minY), Coordinate(box.maxX, box.minY), Coordinate(box.maxX, box.maxY),
-                Coordinate(box.minX, box.maxY), Coordinate(box.minX, box.minY)]))
-            matched = try features.filter { f in
-                guard let g = f.geometry, let e = g.envelope, e.intersects(box) else { return false }
-                if box.contains(e) { return true }
-                return try engine.intersects(g, boxGeom)
+        var datetime: DatetimeFilter?
+        var datetimeText: String?
+        var filters: [(String, String)] = []
+        var html = false
+
+        init(_ request: Request, data: CollectionData) throws {
+            let q = request.uri.queryParameters
+            let fixed = ["bbox", "limit", "offset", "f", "bbox-crs", "datetime"]
+            let names = data.queryables.map(\.name)
+            for key in Set(q.map { String($0.key) }) where !fixed.contains(key) {
+                guard names.contains(key) else {
+                    throw APIError(.badRequest, "unknown query parameter '\(key.prefix(60))' (known: \((fixed.filter { $0 != "bbox-crs" } + names).joined(separator: ", ")))")
+                }
+                let values = q.getAll(key)
+                guard values.count == 1, let v = values.first else { throw APIError(.badRequest, "\(key): give one value") }
+                filters.append((key, v))
             }
+            filters.sort { $0.0 < $1.0 }
+            html = try OGCFeatures.wantsHTML(request)
+            if let c = q.get("bbox-crs"), c != OGCFeatures.crs84 { throw APIError(.badRequest, "bbox-crs: only \(OGCFeatures.crs84) is supported") }
+            if let s = q.get("limit") {
+                guard let v = Int(s), v >= 1 else { throw APIError(.badRequest, "limit: expected a whole number ≥ 1, got '\(s)'") }
+                limit = min(v, OGCFeatures.maxLimit)
+            }
+            if let s = q.get("offset") {
+                guard let v = Int(s), v >= 0 else { throw APIError(.badRequest, "offset: expected a whole number ≥ 0, got '\(s)'") }
+                offset = v
+            }
+            if let s = q.get("bbox") { bbox = try OGCFeatures.parseBBox(s); bboxText = s }
+            if let s = q.get("datetime") { datetime = try DatetimeFilter.parse(s); datetimeText = s }
         }
-        let page = offset < matched.count ? Array(matched[offset..<min(matched.count, offset + limit)]) : []
-        func href(_ off: Int) -> String {
+
+        var key: [String] {
+            var k = ["limit=\(limit)", "offset=\(offset)", html ? "html" : "geojson"]
+            if let b = bbox { k.append("bbox=\(b.minX),\(b.minY),\(b.maxX),\(b.maxY)") }
+            if let d = datetime { k.append("datetime=\(d.normalized)") }
+            k += filters.map { "\($0.0)=\($0.1)" }
+            return k
+        }
+
+        /// The query of a link to another page of the same selection.
+        func linkQuery(offset off: Int, html asHTML: Bool) -> String {
+            func enc(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~,:"))) ?? s }
             var parts = ["limit=\(limit)", "offset=\(off)"]
-            if let b = bboxText { parts.append("bbox=\(b.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? b)") }
-            return "\(base)/collections/\(collection)/items?" + parts.joined(separator: "&")
+            if let b = bboxText { parts.append("bbox=\(enc(b))") }
+            if let d = datetimeText { parts.append("datetime=\(enc(d))") }
+            parts += filters.map { "\(enc($0.0))=\(enc($0.1))" }
+            if asHTML { parts.append("f=html") }
+            return parts.joined(separator: "&")
         }
-        var links: [JSONValue] = [
-            Self.link(href(offset), "self", "application/geo+json"),
-            Self.link("\(base)/collections/\(collection)", "collection", "application/json"),
-        ]
-        if offset + page.count < matched.count { links.append(Self.link(href(offset + page.count), "next", "application/geo+json", "next page")) }
-        if offset > 0 { links.append(Self.link(href(max(0, offset - limit)), "prev", "application/geo+json", "previous page")) }
-        let stamp = ISO8601DateFormatter().string(from: Date())
-        var out = "{\"type\":\"FeatureCollection\",\"features\":["
-        out += page.map { String(decoding: GeoJSON.encode(feature: $0), as: UTF8.self) }.joined(separator: ",")
-        out += "],\"numberMatched\":\(matched.count),\"numberReturned\":\(page.count),\"timeStamp\":\"\(stamp)\",\"links\":"
-        out += JSONValue.array(links).serialized() + "}\n"
-        return jsonResponse(Data(out.utf8), type: "application/geo+json")
     }
 
-    func item(collection: String, featureId: String, features: [Feature], base: String) throws -> Response {
-        guard let f = features.first(where: { f in
-            switch f.id {
-            case .string(let s)?: return s == featureId
-            case .number(let d)?: return Double(featureId) == d
-            default: return false
-            }
-        }) else { throw APIError(.notFound, "no feature '\(featureId)' in collection '\(collection)'") }
-        var v = try JSONValue.parse(GeoJSON.encode(feature: f))
-        if case .object(var o) = v {
-            o["links"] = .array([
-                Self.link("\(base)/collections/\(collection)/items/\(featureId)", "self", "application/geo+json"),
-                Self.link("\(base)/collections/\(collection)", "collection", "application/json"),
-            ])
-            v = .object(o)
+    /// The indices of the features the query selects, in collection order.
+    func select(_ data: CollectionData, _ q: ItemsQuery) throws -> [Int] {
+        var out: [Int] = []
+        let engine = q.bbox.map { _ in GeometryEngine() }
+        let boxGeom = q.bbox.map { box in
+            Geometry.polygon(Polygon(exterior: [
+                Coordinate(box.minX, box.minY), Coordinate(box.maxX, box.minY), Coordinate(box.maxX, box.maxY),
+                Coordinate(box.minX, box.maxY), Coordinate(box.minX, box.minY)]))
         }
-        return Self.respond(v, type: "application/geo+json")
+        for i in data.features.indices {
+            if !q.filters.allSatisfy({ data.matches(i, $0.0, $0.1) }) { continue }
+            if let dt = q.datetime, data.temporalProperty != nil {
+                guard let t = data.times[i], dt.contains(t) else { continue }
+            }
+            if let box = q.bbox, let engine, let boxGeom {
+                guard let g = data.features[i].geometry, let e = data.envelopes[i], e.intersects(box) else { continue }
+                if !box.contains(e) { guard try engine.intersects(g, boxGeom) else { continue } }
+            }
+            out.append(i)
+        }
+        return out
+    }
+
+    func items(_ request: Request, data: CollectionData, base: String) throws -> Response {
+        let q = try ItemsQuery(request, data: data)
+        let make = { () throws -> CachedBody in
+            let matched = try select(data, q)
+            let page = q.offset < matched.count ? Array(matched[q.offset..<min(matched.count, q.offset + q.limit)]) : []
+            let c = "\(base)/collections/\(data.name)"
+            var links: [JSONValue] = [
+                Self.link("\(c)/items?\(q.linkQuery(offset: q.offset, html: false))", "self", Self.geojsonType),
+                Self.link("\(c)/items?\(q.linkQuery(offset: q.offset, html: true))", "alternate", "text/html"),
+                Self.link(c, "collection", "application/json"),
+            ]
+            let next = q.offset + page.count < matched.count ? q.offset + page.count : nil
+            let prev = q.offset > 0 ? max(0, q.offset - q.limit) : nil
+            if let next { links.append(Self.link("\(c)/items?\(q.linkQuery(offset: next, html: false))", "next", Self.geojsonType, "next page")) }
+            if let prev { links.append(Self.link("\(c)/items?\(q.linkQuery(offset: prev, html: false))", "prev", Self.geojsonType, "previous page")) }
+            if q.html {
+                let html = OGCHTML.items(collection: data, title: plan.layer(named: data.name)?.title ?? data.name, page: page,
+                                         matched: matched.count, offset: q.offset,
+                                         next: next.map { "\(c)/items?\(q.linkQuery(offset: $0, html: true))" },
+                                         prev: prev.map { "\(c)/items?\(q.linkQuery(offset: $0, html: true))" }, base: base)
+                return CachedBody(bytes: Array(html.utf8), type: Self.htmlType, etag: etag(data, q.key + [base]))
+            }
+            var out: [UInt8] = []
+            out.reserveCapacity(page.reduce(512) { $0 + data.encoded[$1].count + 1 })
+            out += Array("{\"type\":\"FeatureCollection\",\"features\":[".utf8)
+            for (k, i) in page.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                out += data.encoded[i]
+            }
+            let stamp = ISO8601DateFormatter().string(from: data.version == nil ? Date() : loadedAt)
+            out += Array("],\"numberMatched\":\(matched.count),\"numberReturned\":\(page.count),\"timeStamp\":\"\(stamp)\",\"links\":".utf8)
+            out += Array(JSONValue.array(links).serialized().utf8)
+            out += Array("}\n".utf8)
+            return CachedBody(bytes: out, type: Self.geojsonType, etag: etag(data, q.key + [base]))
+        }
+        return try respond(request, data: data, key: ["items"] + q.key + [base], make: make)
+    }
+
+    func item(_ request: Request, data: CollectionData, featureId: String, base: String) throws -> Response {
+        let html = try Self.wantsHTML(request)
+        let key = ["item", featureId, html ? "html" : "geojson", base]
+        let make = { () throws -> CachedBody in
+            guard let i = data.index[featureId] ?? Double(featureId).flatMap({ d in data.features.firstIndex { $0.id?.doubleValue == d } }) else {
+                throw APIError(.notFound, "no feature '\(featureId.prefix(80))' in collection '\(data.name)'")
+            }
+            let c = "\(base)/collections/\(data.name)"
+            let fid = featureId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(.init(charactersIn: "/"))) ?? featureId
+            if html {
+                let page = OGCHTML.item(collection: data, index: i, title: plan.layer(named: data.name)?.title ?? data.name, base: base)
+                return CachedBody(bytes: Array(page.utf8), type: Self.htmlType, etag: etag(data, key))
+            }
+            var out = data.encoded[i]
+            out.removeLast()  // the closing brace: the links go inside the feature
+            out += Array(",\"links\":".utf8)
+            out += Array(JSONValue.array([
+                Self.link("\(c)/items/\(fid)", "self", Self.geojsonType),
+                Self.link("\(c)/items/\(fid)?f=html", "alternate", "text/html"),
+                Self.link(c, "collection", "application/json"),
+            ]).serialized().utf8)
+            out += Array("}\n".utf8)
+            return CachedBody(bytes: out, type: Self.geojsonType, etag: etag(data, key))
+        }
+        return try respond(request, data: data, key: key, make: make)
+    }
+
+    /// A layer's ETag: its version, the normalised query and the representation (the encoding is
+    /// marked by `HTTPCaching`); nil (hash of the body) for the decisions.
+    func etag(_ data: CollectionData, _ key: [String]) -> String? {
+        data.version.map { CachedBody.etag(for: [$0, data.name] + key) }
+    }
+
+    private func respond(_ request: Request, data: CollectionData, key: [String], make: () throws -> CachedBody) throws -> Response {
+        guard let version = data.version else {
+            return HTTPCaching.respond(request, try make(), policy: .none, varyAccept: true)
+        }
+        let body = try cache.body(([version, data.name] + key).joined(separator: "\u{1F}"), make: make)
+        return HTTPCaching.respond(request, body, policy: .revalidate, lastModified: loadedAt, varyAccept: true)
     }
 
     // MARK: OpenAPI 3.0
 
-    func openAPI(base: String) -> Response {
+    func openAPIValue(base: String) -> JSONValue {
         func param(_ name: String, _ where_: String, _ type: String, _ desc: String, required: Bool = false) -> JSONValue {
             .object(["name": .string(name), "in": .string(where_), "required": .bool(required || where_ == "path"),
                      "description": .string(desc), "schema": .object(["type": .string(type)])])
@@ -214,20 +427,27 @@ struct OGCFeatures: Sendable {
         let tooLarge = ["413": resp("body larger than the limit", ["application/json"])]
         let authErr = ["401": resp("missing or wrong bearer token", ["application/json"]), "403": resp("writes disabled (no token configured)", ["application/json"])]
         let paths: [String: JSONValue] = [
-            "/": .object(["get": op("Landing page", "getLandingPage", ok: resp("landing page", ["application/json"]))]),
-            "/conformance": .object(["get": op("Conformance classes", "getConformanceDeclaration", ok: resp("conformance", ["application/json"]))]),
-            "/api": .object(["get": op("This document", "getAPI", ok: resp("OpenAPI 3.0", ["application/vnd.oai.openapi+json;version=3.0"]))]),
-            "/collections": .object(["get": op("The collections", "getCollections", ok: resp("collections", ["application/json"]))]),
-            "/collections/{collectionId}": .object(["get": op("One collection", "describeCollection", params: [collectionId], ok: resp("collection", ["application/json"]))]),
+            "/": .object(["get": op("Landing page", "getLandingPage", ok: resp("landing page", ["application/json", "text/html"]))]),
+            "/conformance": .object(["get": op("Conformance classes", "getConformanceDeclaration", ok: resp("conformance", ["application/json", "text/html"]))]),
+            "/api": .object(["get": op("This document", "getAPI", ok: resp("OpenAPI 3.0 (as HTML: the service documentation)", ["application/vnd.oai.openapi+json;version=3.0", "text/html"]))]),
+            "/collections": .object(["get": op("The collections", "getCollections", ok: resp("collections", ["application/json", "text/html"]))]),
+            "/collections/{collectionId}": .object(["get": op("One collection", "describeCollection", params: [collectionId], ok: resp("collection", ["application/json", "text/html"]))]),
             "/collections/{collectionId}/items": .object(["get": op("Features of a collection", "getFeatures", params: [
                 collectionId,
                 param("bbox", "query", "string", "minLon,minLat,maxLon,maxLat (CRS84)"),
                 .object(["name": .string("limit"), "in": .string("query"), "required": .bool(false),
                          "schema": .object(["type": .string("integer"), "minimum": .number(1), "maximum": .number(Double(Self.maxLimit)), "default": .number(Double(Self.defaultLimit))])]),
                 param("offset", "query", "integer", "start of the page (follow the next link)"),
-            ], ok: resp("features", ["application/geo+json"]))]),
+                param("datetime", "query", "string", "RFC 3339 date-time, date or interval a/b ('..' open); filters decisions on recorded_at; the plan layers have no validity dates and are not filtered"),
+                param("f", "query", "string", "json (default) or html; browsers asking for text/html get HTML"),
+                .object(["name": .string("properties"), "in": .string("query"), "required": .bool(false), "style": .string("form"), "explode": .bool(true),
+                         "description": .string("property filters name=value on the collection's queryables (e.g. tier=national, county=海宁市); an unknown name is a 400"),
+                         "schema": .object(["type": .string("object"), "additionalProperties": .object(["type": .string("string")])])]),
+            ], ok: resp("features", ["application/geo+json", "text/html"]))]),
+            "/collections/{collectionId}/queryables": .object(["get": op("The properties items can be filtered on", "getQueryables", params: [collectionId],
+                                                                         ok: resp("JSON Schema", ["application/schema+json", "text/html"]))]),
             "/collections/{collectionId}/items/{featureId}": .object(["get": op("One feature", "getFeature", params: [
-                collectionId, param("featureId", "path", "string", "feature id")], ok: resp("feature", ["application/geo+json"]))]),
+                collectionId, param("featureId", "path", "string", "feature id")], ok: resp("feature", ["application/geo+json", "text/html"]))]),
             "/vet": .object(["post": op("Vet applications (same JSON as zoneplan check --format json)", "vet",
                                         params: [param("format", "query", "string", "json (default) or geojson")] + appParams,
                                         ok: resp("the vetting result", ["application/json", "application/geo+json"]),
@@ -263,6 +483,6 @@ struct OGCFeatures: Sendable {
             "paths": .object(paths),
             "components": .object(["securitySchemes": .object(["bearer": .object(["type": .string("http"), "scheme": .string("bearer")])])]),
         ])
-        return Self.respond(doc, type: "application/vnd.oai.openapi+json;version=3.0")
+        return doc
     }
 }

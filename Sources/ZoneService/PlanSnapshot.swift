@@ -62,9 +62,28 @@ public actor SnapshotHolder {
         self.snapshot = snapshot
     }
 
+    /// The check of the workspace's plan key in flight, and whether its reads have begun.
+    private var pending: (id: Int, task: Task<PlanSnapshot, Error>, started: ReadsBegun)?
+    private var checks = 0
+
     public func current() async throws -> PlanSnapshot {
+        guard session != nil else { return snapshot }
+        // Requests that arrive together share one check (the key is a few reads of the workspace,
+        // documents included, and the workspace serves one task at a time) — but only a check whose
+        // reads have not begun: it sees every commit made before this request arrived, so a request
+        // after an import still gets the new plan.
+        if let p = pending, !p.started.value { return try await p.task.value }
+        checks += 1
+        let id = checks, begun = ReadsBegun()
+        let task = Task { try await self.check(begun) }
+        pending = (id, task, begun)
+        defer { if pending?.id == id { pending = nil } }
+        return try await task.value
+    }
+
+    private func check(_ begun: ReadsBegun) async throws -> PlanSnapshot {
         guard let session else { return snapshot }
-        let now = try await session.run { try $0.planKey() }
+        let now = try await session.run { ws in begun.set(); return try ws.planKey() }
         if now != key {
             // Swap atomically: a request holds the snapshot it started with.
             let plan = try await session.run { try $0.loadPlan() }
@@ -72,5 +91,13 @@ public actor SnapshotHolder {
             key = now
         }
         return snapshot
+    }
+
+    /// Set by a check as its reads begin (on the workspace's actor), read by arriving requests.
+    final class ReadsBegun: @unchecked Sendable {
+        private let lock = NSLock()
+        private var begun = false
+        var value: Bool { lock.lock(); defer { lock.unlock() }; return begun }
+        func set() { lock.lock(); begun = true; lock.unlock() }
     }
 }

@@ -114,8 +114,9 @@ public struct LayerImporter {
             var p = f.properties
             let id: String
             if let field = o.idField {
+                // The official id is kept exactly: quota accounts, decisions and `show` name features by it.
                 guard let v = p[field].flatMap(text) else { throw WorkspaceError(.badInput, "\(at): field \(field) (the id) is missing") }
-                id = v.hasPrefix(o.layer + "-") ? v : "\(o.layer)-\(v)"
+                id = v
             } else if let v = p["id"]?.stringValue, !v.isEmpty {
                 id = v
             } else {
@@ -253,6 +254,31 @@ public struct LayerImporter {
             let offset = be32(shx, 100 + 8 * r) * 2, length = be32(shx, 104 + 8 * r) * 2
             guard offset >= 100, offset + 8 + length <= shp.count else {
                 throw WorkspaceError(.badInput, "\(base).shx: record \(r + 1) points outside the .shp (offset \(offset), length \(length), .shp has \(shp.count) bytes)")
+            }
+            // SpatiaLite trusts a record's part and point counts: a polygon claiming 16,777,217 parts
+            // in a 128-byte record made ImportSHP allocate from garbage and crash (found by fuzzing,
+            // Fuzz/Shapefile). Every count must fit in the record, every part start in the points.
+            let content = offset + 8
+            guard length >= 4 else { continue }
+            let type = le32(shp, content)
+            let multi = [8, 18, 28].contains(type), parted = [3, 5, 13, 15, 23, 25, 31].contains(type)
+            guard multi || parted else { continue }
+            func damaged(_ what: String) -> WorkspaceError {
+                WorkspaceError(.badInput, "\(base).shp: record \(r + 1) is damaged: \(what)")
+            }
+            let header = multi ? 40 : 44
+            guard length >= header else { throw damaged("\(length) bytes are too few for its shape type \(type)") }
+            let parts = multi ? 0 : le32(shp, content + 36), points = le32(shp, content + (multi ? 36 : 40))
+            guard parts < 1 << 31, points < 1 << 31, header + 4 * parts + 16 * points <= length else {
+                throw damaged("\(parts) parts and \(points) points do not fit in \(length) bytes")
+            }
+            var previous = 0
+            for p in 0..<parts {
+                let start = le32(shp, content + 44 + 4 * p)
+                guard start < 1 << 31, start >= previous, start < max(points, 1) else {
+                    throw damaged("part \(p + 1) starts at point \(start) of \(points)")
+                }
+                previous = start
             }
         }
         guard dbf.count >= 32 else { throw WorkspaceError(.badInput, "\(base).dbf: not a dBASE file (too short)") }

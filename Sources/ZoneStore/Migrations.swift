@@ -13,6 +13,8 @@ public enum Migrations {
         (2, "decision ledger (append-only)"),
         (3, "land-quota accounts and entries (append-only)"),
         (4, "a decision is superseded at most once; the application as submitted (raw bytes); idempotency keys"),
+        (5, "layer tables keep tier, category, county, accuracy_m, area_mu as columns; PostGIS: jsonb properties, timestamptz times"),
+        (6, "亩均效益: evaluation years, the firms' yearly figures and their parcels (append-only, one import per year)"),
     ]
 
     public static var latest: Int { descriptions.map(\.0).max() ?? 0 }
@@ -101,6 +103,48 @@ public enum Migrations {
                 """,
                 "INSERT INTO zp_meta (key, value) SELECT 'inputs_kept_after_decision', CAST(coalesce(max(id), 0) AS TEXT) FROM zp_decisions",
             ]),
+            // QGIS styles and filters layers by their attributes without SQL: each layer table
+            // (`layer_<name>`, made per layer, so upgraded in `SQLWorkspaceStore.upgradeLayerTables`)
+            // gets tier, category, county, accuracy_m and area_mu columns. In PostgreSQL the
+            // properties become jsonb and the times timestamptz (SQLite keeps ISO 8601 text, its own
+            // time convention). Changing a column's type fires no row trigger: the append-only
+            // tables stay as they were, value for value.
+            Migration(version: 5, description: descriptions[4].1, statements: d == .spatialite ? [] : [
+                "ALTER TABLE zp_feature_history ALTER COLUMN properties TYPE jsonb USING properties::jsonb",
+            ] + [("zp_migrations", "applied_at"), ("zp_documents", "imported_at"), ("zp_layer_versions", "imported_at"),
+                 ("zp_decisions", "recorded_at"), ("zp_quota_entries", "at"), ("zp_idempotency", "created_at")].map { table, column in
+                "ALTER TABLE \(table) ALTER COLUMN \(column) TYPE timestamptz USING \(column)::timestamptz"
+            }),
+            // 亩均效益 (issue 15): a year's firm figures and parcels, stored whole by one import, so
+            // years can be compared. The figures are kept raw, by the pack's input ids (JSON), with
+            // the pack the year was imported with: scores are computed on reading, never stored.
+            // A stored year is never edited (append-only); parcels keep the area, county and
+            // platforms worked out on import, and a geometry column so QGIS opens them as a layer.
+            Migration(version: 6, description: descriptions[5].1, statements: [
+                """
+                CREATE TABLE zp_eval_years (year \(int) PRIMARY KEY, firms_file \(text) NOT NULL, firms_sha256 \(text) NOT NULL,
+                  firms_encoding \(text) NOT NULL, parcels_file \(text), parcels_sha256 \(text), pack_version \(text) NOT NULL,
+                  pack_text \(text) NOT NULL, firm_count \(int) NOT NULL, parcel_count \(int) NOT NULL,
+                  imported_by \(text) NOT NULL, imported_at \(d.timeColumn) NOT NULL)
+                """,
+                """
+                CREATE TABLE zp_eval_firms (id \(key), year \(int) NOT NULL REFERENCES zp_eval_years(year),
+                  credit_code \(text) NOT NULL, name \(text) NOT NULL, industry \(text) NOT NULL, scale \(text) NOT NULL,
+                  county \(text), start_year \(int), land_mu \(real), figures \(d.json) NOT NULL, source_row \(int) NOT NULL,
+                  UNIQUE (year, credit_code))
+                """,
+                """
+                CREATE TABLE zp_eval_parcels (id \(key), year \(int) NOT NULL REFERENCES zp_eval_years(year),
+                  parcel_id \(text) NOT NULL, credit_code \(text), area_mu \(real) NOT NULL, county \(text), platforms \(text) NOT NULL,
+                  source \(text)\(d.inlineGeometryColumn))
+                """,
+            ] + d.spatialColumn("zp_eval_parcels") + [
+                "CREATE INDEX zp_eval_parcels_year ON zp_eval_parcels (year)",
+            ] + [("zp_eval_years", "a stored evaluation year is never edited"),
+                 ("zp_eval_firms", "a stored evaluation year is never edited"),
+                 ("zp_eval_parcels", "a stored evaluation year is never edited")].flatMap { table, why in
+                d.appendOnly(table, update: why, delete: why)
+            }),
         ]
     }
 }

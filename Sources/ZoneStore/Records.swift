@@ -3,9 +3,10 @@ import ZoneGeometry
 import ZonePlan
 import ZoneVetting
 
-/// A vocabulary or rule-pack text kept in the workspace; decisions name the one they used.
+/// A vocabulary, rule-pack or clauses text kept in the workspace; decisions name the vocabulary and
+/// rule pack they used.
 public struct StoredDocument: Sendable, Equatable {
-    public enum Kind: String, Sendable { case rulePack = "rulepack", industries }
+    public enum Kind: String, Sendable { case rulePack = "rulepack", industries, clauses }
     public var id: Int64?
     public var kind: Kind
     public var version: String

@@ -12,16 +12,34 @@ public struct StoredFeature {
     public var source: String?
     public var propertiesJSON: String
     public var wkb: [UInt8]
+    // Columns of a layer's current table (schema 5), so QGIS styles and filters without SQL.
+    public var tier: String?
+    public var category: String?
+    /// The county adcodes, comma-separated (`330402` or `330402,330482`).
+    public var county: String?
+    public var accuracyM: Double?
+    /// Area on EPSG:4549 in 亩.
+    public var areaMu: Double?
 
-    public init(_ f: Feature, engine: GeometryEngine) throws {
+    public init(_ f: Feature, engine: GeometryEngine, measurer: PlanarMeasurer? = nil) throws {
         guard let g = f.geometry else { throw WorkspaceError(.badInput, "feature without geometry") }
-        featureId = f.properties["id"]?.stringValue ?? f.id?.stringValue ?? ""
-        name = f.properties["name"]?.stringValue
-        kind = f.properties["kind"]?.stringValue
-        if case .bool(let b)? = f.properties["schematic"] { schematic = b }
-        source = f.properties["source"]?.stringValue
-        propertiesJSON = String(decoding: try JSONEncoder.sorted.encode(JSONValue.object(f.properties)), as: UTF8.self)
+        let p = f.properties
+        featureId = p["id"]?.stringValue ?? f.id?.stringValue ?? ""
+        name = p["name"]?.stringValue
+        kind = p["kind"]?.stringValue
+        if case .bool(let b)? = p["schematic"] { schematic = b }
+        source = p["source"]?.stringValue
+        propertiesJSON = String(decoding: try JSONEncoder.sorted.encode(JSONValue.object(p)), as: UTF8.self)
         wkb = try engine.wkb(.multiPolygon(g.polygons))
+        tier = p["tier"]?.stringValue
+        category = p["category"]?.stringValue
+        switch p["county"] {
+        case .string(let c)?: county = c
+        case .array(let cs)?: county = cs.compactMap(\.stringValue).joined(separator: ",")
+        default: county = nil
+        }
+        accuracyM = p["accuracy_m"]?.doubleValue
+        if let measurer { areaMu = (try measurer.areaMu(lonLat: g) * 10000).rounded() / 10000 }
     }
 
     /// The feature back from its stored id, properties and WKB (a one-part multipolygon comes

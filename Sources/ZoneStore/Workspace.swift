@@ -31,6 +31,12 @@ public final class Workspace {
             _ = try store.insertDocument(StoredDocument(kind: .industries, version: plan.industries.version, sha256: sha256Hex(Data(plan.industriesText.utf8)),
                                                         text: plan.industriesText, importedBy: official, importedAt: now,
                                                         source: "industries.yaml", active: true))
+            if !plan.clausesText.isEmpty {
+                // The quoted clauses travel with the plan, so reports from the workspace cite them.
+                _ = try store.insertDocument(StoredDocument(kind: .clauses, version: plan.clauses.version, sha256: sha256Hex(Data(plan.clausesText.utf8)),
+                                                            text: plan.clausesText, importedBy: official, importedAt: now,
+                                                            source: "clauses.yaml", active: true))
+            }
             for layer in plan.layers {
                 let file = files[layer.name]
                 let v = LayerVersion(layer: layer.name, version: 0, title: layer.title, sourceFile: file?.label ?? layer.file,
@@ -119,6 +125,7 @@ public final class Workspace {
         return try PlanData.assemble(origin: description, root: URL(fileURLWithPath: store.location), geodataVersion: "workspace:" + summary,
                                      layers: layers, industriesText: vocab.text, industriesLabel: "workspace industries v\(vocab.version)",
                                      rulePackText: pack.text, rulePackLabel: "workspace rule pack \(pack.version)",
+                                     clausesText: try store.activeDocument(kind: .clauses)?.text ?? "", clausesLabel: "workspace clauses",
                                      ruleSchemas: RuleRegistry.schemas)
     }
 
@@ -130,11 +137,32 @@ public final class Workspace {
     /// after the other, each against the plan the other left (no duplicate feature ids).
     @discardableResult
     public func importLayer(name: String, title: String?, features: [Feature], sourceFile: String, sha256: String,
-                            format: String, official: String, note: String?) throws -> LayerVersion {
+                            format: String, official: String, note: String?, force: Bool = false) throws -> LayerVersion {
+        try replaceLayer(name: name, title: title, features: features, sourceFile: sourceFile, sha256: sha256, format: format,
+                         official: official, note: note, force: force).version
+    }
+
+    public struct LayerImport: Sendable {
+        public var version: LayerVersion
+        /// What the import left naming a feature the plan no longer holds (only with `force`).
+        public var orphans: [String]
+    }
+
+    /// `importLayer`, also saying what a forced import orphaned. Without `force`, an import that
+    /// would leave a quota account or a decision naming a feature the new plan lacks is refused
+    /// whole (`ImportWouldOrphan`, nothing stored): such an account would silently stop being
+    /// checked and drawn.
+    public func replaceLayer(name: String, title: String?, features: [Feature], sourceFile: String, sha256: String,
+                             format: String, official: String, note: String?, force: Bool = false) throws -> LayerImport {
         guard name.range(of: #"^[a-z][a-z0-9_]{0,40}$"#, options: .regularExpression) != nil else {
             throw WorkspaceError(.badInput, "layer name '\(name)' must be lower-case letters, digits and _ (e.g. function_zones)")
         }
         guard !features.isEmpty else { throw WorkspaceError(.badInput, "\(sourceFile): no features to import") }
+        // The layer tables' attribute columns come with schema 5.
+        let version = try store.schemaVersion()
+        guard version >= 5 else {
+            throw WorkspaceError(.notInitialized, "\(description) has schema version \(version); importing a layer needs 5: run `zoneplan ledger migrate`")
+        }
         return try store.writeTransaction {
             let current = try loadPlan()
             let old = current.layer(named: name)
@@ -148,11 +176,43 @@ public final class Workspace {
                                              industriesText: current.industriesText, industriesLabel: "industries",
                                              rulePackText: current.rulePackText, rulePackLabel: "rule pack", ruleSchemas: RuleRegistry.schemas)
             let imported = plan.layer(named: name)!.features
+            let orphans = try orphans(in: plan)
+            if !orphans.isEmpty && !force { throw ImportWouldOrphan(layer: name, orphans: orphans) }
             let v = LayerVersion(layer: name, version: 0, title: layerTitle, sourceFile: sourceFile, sha256: sha256, format: format,
                                  importedBy: official, importedAt: nowISO(), featureCount: imported.count,
                                  schematic: imported.contains { $0.schematic }, note: note, active: true)
-            return try store.insertLayerVersion(v, features: imported.map(Self.feature))
+            return LayerImport(version: try store.insertLayerVersion(v, features: imported.map(Self.feature)), orphans: orphans)
         }
+    }
+
+    /// Quota accounts and decisions that name a feature `plan` does not hold: a platform account
+    /// whose platform id, or a county account whose adcode, is in no layer; a decision whose
+    /// platforms, counties or quota draws name such a feature. One line each, for `import` and
+    /// `ledger verify`. (The layer versions a decision used stay in history, so replay still works;
+    /// what breaks is accounting against today's plan.)
+    public func orphans(in plan: PlanData) throws -> [String] {
+        let ids = Set(plan.allFeatures.map(\.id))
+        let adcodes = Set(plan.features(kind: .county).flatMap(\.counties))
+        func holds(_ k: QuotaAccountKey) -> Bool { k.kind == .county ? adcodes.contains(k.ref) : ids.contains(k.ref) }
+        var out: [String] = []
+        var entries: [QuotaAccountKey: Int] = [:]
+        for e in try store.quotaEntries(nil) { entries[e.account, default: 0] += 1 }
+        for s in try store.quotaStatuses(year: nil) where !holds(s.account) {
+            let what = s.account.kind == .county ? "county adcode \(s.account.ref)" : "platform \(s.account.ref)"
+            out.append("quota account \(s.account)\(s.name.map { " (\($0))" } ?? "") names \(what), which no layer holds "
+                       + "(\(entries[s.account] ?? 0) entries, balance \(s.balanceMu) 亩)")
+        }
+        for d in try store.decisions(limit: nil) {
+            var missing: [String] = []
+            for z in d.result.platforms + d.result.counties where !ids.contains(z.id) { missing.append(z.id) }
+            for q in d.result.quotaDraws where !holds(q.account) { missing.append("\(q.account.kind.rawValue):\(q.account.ref)") }
+            var seen = Set<String>()
+            missing = missing.filter { seen.insert($0).inserted }
+            if !missing.isEmpty {
+                out.append("decision \(d.id ?? 0) (\(d.name)) names \(missing.joined(separator: ", ")), which no layer holds")
+            }
+        }
+        return out
     }
 
     /// Replaces the rule pack (validated against the rules before it is stored).
@@ -311,13 +371,17 @@ public final class Workspace {
                            decisionId: nil, official: official, note: "drawn by decision: \(application.name)")
             }
         }
+        // Only accounts that exist are drawn (platform accounts are optional). The dry run answers
+        // with exactly the entries the real record writes: it once promised a draw from an account
+        // the record then skipped.
+        draws = try draws.filter { try store.quotaStatus($0.account) != nil }
         if dryRun { return Recorded(record: rec, draws: returns + draws, dryRun: true) }
         for r in returns { _ = try store.insertQuotaEntry(r) }
         let id = try store.insertDecision(rec)
         rec.id = id
         try store.insertDecisionInput(decisionId: id, submitted)
         var written: [QuotaEntry] = returns
-        for var d in draws where (try store.quotaStatus(d.account)) != nil {
+        for var d in draws {
             d.decisionId = id
             d.id = try store.insertQuotaEntry(d)
             written.append(d)
@@ -422,6 +486,17 @@ public final class Workspace {
     }
 }
 
+/// An import refused because it would leave records naming features the new plan lacks.
+public struct ImportWouldOrphan: Error, CustomStringConvertible, Sendable {
+    public var layer: String
+    /// One line per orphaned quota account or decision.
+    public var orphans: [String]
+    public var description: String {
+        "importing layer \(layer) would orphan \(orphans.count) record(s) naming features it no longer holds; nothing imported "
+        + "(keep their ids with --id-field, or re-run with --force): " + orphans.joined(separator: "; ")
+    }
+}
+
 /// Live balances plus entries not yet written (returns of a superseded decision).
 struct ReturnsApplied: QuotaLedger {
     let base: QuotaLedger
@@ -476,6 +551,12 @@ extension Workspace {
         if try store.schemaVersion() >= 4 {
             for id in try store.decisionsWithoutInput() {
                 problems.append("decision \(id) has no submitted input: it is half-written")
+            }
+        }
+        // Records naming a feature today's plan lacks (an import replaced its layer).
+        if !(try store.layerVersions(layer: nil, activeOnly: true)).isEmpty {
+            do { problems += try orphans(in: loadPlan()) } catch {
+                problems.append("the current plan cannot be assembled, so references to its features were not checked: \(error)")
             }
         }
         let entries = try store.quotaEntries(nil)

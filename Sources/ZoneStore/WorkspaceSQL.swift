@@ -20,64 +20,83 @@ public struct WorkspaceSQL: Sendable {
         "CREATE TABLE IF NOT EXISTS zp_migrations (version \(dialect.integer) PRIMARY KEY, description \(dialect.text) NOT NULL, applied_at \(dialect.text) NOT NULL)"
     }
     var latestMigration: String { "SELECT coalesce(max(version), 0) FROM zp_migrations" }
-    var recordMigration: String { r("INSERT INTO zp_migrations (version, description, applied_at) VALUES (?, ?, ?)") }
+    var recordMigration: String { r("INSERT INTO zp_migrations (version, description, applied_at) VALUES (?, ?, \(dialect.timeParam))") }
     var tableExists: String { r(dialect.tableExists) }
 
     // MARK: documents
 
-    static let documentColumns = "id, kind, version, sha256, text, imported_by, imported_at, source, active"
+    var documentColumns: String { "id, kind, version, sha256, text, imported_by, \(dialect.timeText("imported_at")), source, active" }
     var deactivateDocuments: String { r("UPDATE zp_documents SET active = \(no) WHERE kind = ?") }
     var insertDocument: String {
         r("""
           INSERT INTO zp_documents (kind, version, sha256, text, imported_by, imported_at, source, active)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          VALUES (?, ?, ?, ?, ?, \(dialect.timeParam), ?, ?)
           """)
     }
     var activeDocument: String {
-        r("SELECT \(Self.documentColumns) FROM zp_documents WHERE kind = ? AND active = \(yes) ORDER BY id DESC LIMIT 1")
+        r("SELECT \(documentColumns) FROM zp_documents WHERE kind = ? AND active = \(yes) ORDER BY id DESC LIMIT 1")
     }
-    var document: String { r("SELECT \(Self.documentColumns) FROM zp_documents WHERE id = ?") }
+    var document: String { r("SELECT \(documentColumns) FROM zp_documents WHERE id = ?") }
 
     // MARK: layers
 
-    static let layerVersionColumns =
-        "id, layer, version, title, source_file, sha256, format, imported_by, imported_at, feature_count, schematic, note, active"
+    var layerVersionColumns: String {
+        "id, layer, version, title, source_file, sha256, format, imported_by, \(dialect.timeText("imported_at")), feature_count, schematic, note, active"
+    }
     var nextLayerVersion: String { r("SELECT coalesce(max(version), 0) + 1 FROM zp_layer_versions WHERE layer = ?") }
     var deactivateLayer: String { r("UPDATE zp_layer_versions SET active = \(no) WHERE layer = ? AND active = \(yes)") }
     var insertLayerVersion: String {
         r("""
           INSERT INTO zp_layer_versions (layer, version, title, source_file, sha256, format, imported_by, imported_at,
-            feature_count, schematic, note, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(yes))
+            feature_count, schematic, note, active) VALUES (?, ?, ?, ?, ?, ?, ?, \(dialect.timeParam), ?, ?, ?, \(yes))
           """)
     }
     func layerVersions(byLayer: Bool, activeOnly: Bool) -> String {
-        r("SELECT \(Self.layerVersionColumns) FROM zp_layer_versions WHERE 1=1" + (byLayer ? " AND layer = ?" : "")
+        r("SELECT \(layerVersionColumns) FROM zp_layer_versions WHERE 1=1" + (byLayer ? " AND layer = ?" : "")
           + (activeOnly ? " AND active = \(yes)" : "") + " ORDER BY id")
     }
-    var layerVersion: String { r("SELECT \(Self.layerVersionColumns) FROM zp_layer_versions WHERE id = ?") }
+    var layerVersion: String { r("SELECT \(layerVersionColumns) FROM zp_layer_versions WHERE id = ?") }
     var layerFeatures: String {
-        r("SELECT feature_id, properties, \(dialect.asBinary("geom")) FROM zp_feature_history WHERE layer_version_id = ? ORDER BY id")
+        r("SELECT feature_id, \(dialect.jsonText("properties")), \(dialect.asBinary("geom")) FROM zp_feature_history WHERE layer_version_id = ? ORDER BY id")
     }
 
-    /// A layer's current table (`layer_<name>`): the features of its active version, as GIS tools open it.
+    /// A layer's current table (`layer_<name>`): the features of its active version, as GIS tools
+    /// open it, with the attributes QGIS styles and filters by as real columns (schema 5).
     func createLayerTable(_ table: String) -> [String] {
         let d = dialect
         return ["""
             CREATE TABLE \(table) (fid \(d.identityKey("integer")), feature_id \(d.text) NOT NULL UNIQUE, name \(d.text),
-              kind \(d.text), layer_version \(d.bigint) NOT NULL, schematic \(d.boolean), source \(d.text), properties \(d.text) NOT NULL\(d.inlineGeometryColumn))
+              kind \(d.text), layer_version \(d.bigint) NOT NULL, schematic \(d.boolean), source \(d.text),
+              \(Self.layerAttributeColumns(d).joined(separator: ", ")), properties \(d.json) NOT NULL\(d.inlineGeometryColumn))
             """] + d.spatialColumn(table)
+    }
+
+    /// The attribute columns schema 5 gives every layer table.
+    static func layerAttributeColumns(_ d: SQLDialect) -> [String] {
+        ["tier \(d.text)", "category \(d.text)", "county \(d.text)", "accuracy_m \(d.real)", "area_mu \(d.real)"]
+    }
+
+    /// Schema 5 on a layer table made before it: the attribute columns (filled by `setLayerAttributes`)
+    /// and, in PostGIS, the properties as jsonb.
+    func upgradeLayerTable(_ table: String) -> [String] {
+        Self.layerAttributeColumns(dialect).map { "ALTER TABLE \(table) ADD COLUMN \($0)" }
+            + (dialect == .postgis ? ["ALTER TABLE \(table) ALTER COLUMN properties TYPE jsonb USING properties::jsonb"] : [])
+    }
+    func setLayerAttributes(_ table: String) -> String {
+        r("UPDATE \(table) SET tier = ?, category = ?, county = ?, accuracy_m = ?, area_mu = ? WHERE feature_id = ?")
     }
     func clearLayerTable(_ table: String) -> String { "DELETE FROM \(table)" }
     var insertFeatureHistory: String {
         r("""
           INSERT INTO zp_feature_history (layer_version_id, feature_id, name, kind, properties, geom)
-          VALUES (?, ?, ?, ?, ?, \(dialect.geomFromWKB()))
+          VALUES (?, ?, ?, ?, \(dialect.jsonParam), \(dialect.geomFromWKB()))
           """)
     }
     func insertCurrentFeature(_ table: String) -> String {
         r("""
-          INSERT INTO \(table) (feature_id, name, kind, layer_version, schematic, source, properties, geom)
-          VALUES (?, ?, ?, ?, ?, ?, ?, \(dialect.geomFromWKB()))
+          INSERT INTO \(table) (feature_id, name, kind, layer_version, schematic, source, tier, category, county, accuracy_m,
+            area_mu, properties, geom)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(dialect.jsonParam), \(dialect.geomFromWKB()))
           """)
     }
 
@@ -86,7 +105,7 @@ public struct WorkspaceSQL: Sendable {
     var insertDecision: String {
         r("""
           INSERT INTO zp_decisions (recorded_at, official, note, input_sha256, name, industry, verdict, area_mu, record,
-            rule_pack_version, supersedes, geom) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(dialect.geomFromWKB()))
+            rule_pack_version, supersedes, geom) VALUES (\(dialect.timeParam), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(dialect.geomFromWKB()))
           """)
     }
     func decisions(limit: Int?) -> String {
@@ -112,7 +131,7 @@ public struct WorkspaceSQL: Sendable {
     }
     var idempotentResponse: String { r("SELECT request_sha256, status, response FROM zp_idempotency WHERE key = ?") }
     var insertIdempotentResponse: String {
-        r("INSERT INTO zp_idempotency (key, request_sha256, status, response, created_at) VALUES (?, ?, ?, ?, ?)")
+        r("INSERT INTO zp_idempotency (key, request_sha256, status, response, created_at) VALUES (?, ?, ?, ?, \(dialect.timeParam))")
     }
 
     // MARK: quotas
@@ -135,11 +154,11 @@ public struct WorkspaceSQL: Sendable {
     var quotaAccountId: String { r("SELECT id FROM zp_quota_accounts WHERE kind = ? AND ref = ? AND year = ?") }
     var insertQuotaAccount: String { r("INSERT INTO zp_quota_accounts (kind, ref, year, name) VALUES (?, ?, ?, ?)") }
     var insertQuotaEntry: String {
-        r("INSERT INTO zp_quota_entries (account_id, at, entry, amount_mu, decision_id, official, note) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        r("INSERT INTO zp_quota_entries (account_id, at, entry, amount_mu, decision_id, official, note) VALUES (?, \(dialect.timeParam), ?, ?, ?, ?, ?)")
     }
     func quotaEntries(byAccount: Bool) -> String {
         r("""
-          SELECT e.id, a.kind, a.ref, a.year, a.name, e.at, e.entry, e.amount_mu, e.decision_id, e.official, e.note
+          SELECT e.id, a.kind, a.ref, a.year, a.name, \(dialect.timeText("e.at")), e.entry, e.amount_mu, e.decision_id, e.official, e.note
           FROM zp_quota_entries e JOIN zp_quota_accounts a ON a.id = e.account_id
           """ + (byAccount ? " WHERE a.kind = ? AND a.ref = ? AND a.year = ?" : "") + " ORDER BY e.id")
     }
@@ -152,6 +171,8 @@ open class SQLWorkspaceStore {
     public let executor: SQLExecutor
     public let sql: WorkspaceSQL
     public let engine = GeometryEngine()
+    /// Areas in 亩 on EPSG:4549 for the layer tables' `area_mu` column.
+    private lazy var measurer: PlanarMeasurer? = try? PlanarMeasurer()
     private var inTransaction = false
 
     public init(executor: SQLExecutor) {
@@ -185,6 +206,7 @@ open class SQLWorkspaceStore {
             var applied: [Int] = []
             for m in Migrations.steps(sql.dialect) where m.version > current {
                 for statement in m.statements { try runSchemaStatement(statement) }
+                if m.version == 5 { try upgradeLayerTables() }
                 try db.query(sql.recordMigration, [.int(Int64(m.version)), .text(m.description), .text(nowISO())])
                 applied.append(m.version)
             }
@@ -246,6 +268,26 @@ open class SQLWorkspaceStore {
         try engine.wkb(.multiPolygon(g.polygons))
     }
 
+    /// Schema 5 on the layer tables that exist (one per layer name, holding its active version):
+    /// the attribute columns, filled from each feature of the active version.
+    func upgradeLayerTables() throws {
+        for v in try layerVersions(layer: nil, activeOnly: true) {
+            let table = Self.tableName(v.layer)
+            guard try db.scalar(sql.tableExists, [.text(table)]).bool == true else { continue }
+            for statement in sql.upgradeLayerTable(table) { try runSchemaStatement(statement) }
+            let rows = try layerFeatures(versionId: v.id!).map { f -> [SQLValue] in
+                let s = try StoredFeature(f, engine: engine, measurer: measurer)
+                return Self.attributeValues(s) + [.text(s.featureId)]
+            }
+            try db.executeEach(sql.setLayerAttributes(table), rows)
+        }
+    }
+
+    static func attributeValues(_ s: StoredFeature) -> [SQLValue] {
+        [s.tier.map(SQLValue.text) ?? .null, s.category.map(SQLValue.text) ?? .null, s.county.map(SQLValue.text) ?? .null,
+         s.accuracyM.map(SQLValue.double) ?? .null, s.areaMu.map(SQLValue.double) ?? .null]
+    }
+
     public func insertLayerVersion(_ v: LayerVersion, features: [Feature]) throws -> LayerVersion {
         try writeTransaction {
             var v = v
@@ -266,11 +308,11 @@ open class SQLWorkspaceStore {
             try db.query(sql.clearLayerTable(table), [])
             var history: [[SQLValue]] = [], current: [[SQLValue]] = []
             for f in features {
-                let row = try StoredFeature(f, engine: engine)
+                let row = try StoredFeature(f, engine: engine, measurer: measurer)
                 let name = row.name.map(SQLValue.text) ?? .null, kind = row.kind.map(SQLValue.text) ?? .null
                 history.append([.int(versionId), .text(row.featureId), name, kind, .text(row.propertiesJSON), .blob(row.wkb)])
                 current.append([.text(row.featureId), name, kind, .int(versionId), row.schematic.map(SQLValue.bool) ?? .null,
-                                row.source.map(SQLValue.text) ?? .null, .text(row.propertiesJSON), .blob(row.wkb)])
+                                row.source.map(SQLValue.text) ?? .null] + Self.attributeValues(row) + [.text(row.propertiesJSON), .blob(row.wkb)])
             }
             try db.executeEach(sql.insertFeatureHistory, history)
             try db.executeEach(sql.insertCurrentFeature(table), current)
@@ -417,5 +459,22 @@ open class SQLWorkspaceStore {
                        accountName: r[4].text, at: r[5].text ?? "", kind: QuotaEntry.Kind(rawValue: r[6].text ?? "") ?? .allocate,
                        amountMu: r[7].double ?? 0, decisionId: r[8].int, official: r[9].text ?? "", note: r[10].text)
         }
+    }
+}
+
+extension SQLDialect {
+    /// A JSON column: jsonb in PostgreSQL (schema 5), JSON text in SQLite.
+    public var json: String { self == .spatialite ? "TEXT" : "jsonb" }
+    /// A bound JSON text as the column's type.
+    public var jsonParam: String { self == .spatialite ? "?" : "CAST(? AS jsonb)" }
+    /// A JSON column read as text (a text or jsonb column alike).
+    public func jsonText(_ column: String) -> String { self == .spatialite ? column : "CAST(\(column) AS text)" }
+    /// A bound ISO 8601 time: timestamptz in PostgreSQL (schema 5), ISO 8601 text in SQLite.
+    public var timeParam: String { self == .spatialite ? "?" : "CAST(? AS timestamptz)" }
+    /// A time column read back as the ISO 8601 text it was written as (UTC, milliseconds, `Z`),
+    /// whether the column is still text (before schema 5) or timestamptz.
+    public func timeText(_ column: String) -> String {
+        self == .spatialite ? column
+            : "to_char(CAST(\(column) AS timestamptz) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
     }
 }

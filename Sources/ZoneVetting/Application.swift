@@ -128,6 +128,10 @@ public struct Application: Sendable {
             let rings = [poly.exterior] + poly.holes
             for (ri, ring) in rings.enumerated() {
                 for (ci, c) in ring.enumerated() {
+                    // The common case first: the message parts are built only for a coordinate at fault.
+                    if plausibleLon.contains(c.x) && plausibleLat.contains(c.y) && !(plausibleLat.contains(c.x) && plausibleLon.contains(c.y)) {
+                        continue
+                    }
                     let at = g.polygons.count > 1 ? "geometry.coordinates[\(pi)][\(ri)][\(ci)]" : "geometry.coordinates[\(ri)][\(ci)]"
                     let shown = "[\(fmt(c.x)), \(fmt(c.y))]"
                     if plausibleLat.contains(c.x) && plausibleLon.contains(c.y) {
@@ -175,7 +179,10 @@ public enum ApplicationFile {
     public static func read(_ data: Data, fileLabel: String, catalog: IndustryCatalog, engine: GeometryEngine) throws -> [Result<Application, ApplicationError>] {
         var features: [Feature]
         var crs = CRS.wgs84
-        if let top = try? JSONDecoder().decode(JSONValue.self, from: data) {
+        // Parsed once; a document our parser refuses takes the old way (Foundation's decoder for the
+        // type and crs checks, then our parser's error), so its message stays the same.
+        let parsed = try? JSONValue.parse(data)
+        if let top = parsed ?? (try? JSONDecoder().decode(JSONValue.self, from: data)) {
             let type = top["type"]?.stringValue ?? "(no type)"
             guard type == "Feature" || type == "FeatureCollection" else {
                 throw ApplicationError(application: fileLabel, field: "type",
@@ -184,7 +191,7 @@ public enum ApplicationFile {
             if let member = top["crs"] { crs = try declaredCRS(member, fileLabel: fileLabel) }
         }
         do {
-            features = try GeoJSON.parseFeatures(data)
+            features = try parsed.map { try GeoJSON.parseFeatures(value: $0) } ?? GeoJSON.parseFeatures(data)
         } catch {
             throw ApplicationError(application: fileLabel, field: "file", message: "\(error)")
         }

@@ -12,6 +12,8 @@ import ZonePlan
 public final class CompiledPlanGeometry: Sendable {
     /// Every feature of the plan, in `PlanData.allFeatures` order (= the order of the overlaps).
     public let features: [PlanFeature]
+    /// `features` by reference, for the overlaps of each site.
+    public let table: PlanFeatureTable
     /// Each feature's geometry in EPSG:4549 (metres), for GEOS on each thread.
     public let projected: [Geometry]
     /// Bounding boxes of `projected` (nil if empty).
@@ -48,6 +50,7 @@ public final class CompiledPlanGeometry: Sendable {
         // The measurer is used during the build only: no GEOS / PROJ handle is kept.
         let m = try measurer ?? PlanarMeasurer()
         self.features = features
+        table = PlanFeatureTable(features)
         let projected = try features.map { try m.project($0.geometry) }
         self.projected = projected
         envelopes = projected.map(\.envelope)

@@ -6,9 +6,20 @@ import ZonePlan
 public enum Report {
     // MARK: JSON
 
+    /// The result objects, pretty-printed with sorted keys: one object for one result, else an
+    /// array. Written by `ResultJSONWriter`, byte for byte what `JSONEncoder` writes
+    /// (`encoderJSON`, the reference the tests compare it with).
     public static func json(_ results: [VettingResult]) throws -> Data {
+        var w = ResultJSONWriter(pretty: true, capacity: (32 << 10) * max(1, min(results.count, 64)))
+        if results.count == 1 { try w.result(results[0]) } else { try w.results(results) }
+        return Data(w.bytes)
+    }
+
+    /// `json(_:)` (`pretty`) or `jsonLine(_:)` without its LF, through Foundation's `JSONEncoder`:
+    /// the reference for `ResultJSONWriter` in the tests.
+    static func encoderJSON(_ results: [VettingResult], pretty: Bool) throws -> Data {
         let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        enc.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         let rounded = results.map(rounded)
         return results.count == 1 ? try enc.encode(rounded[0]) : try enc.encode(rounded)
     }
@@ -49,8 +60,6 @@ public enum Report {
 
     /// One application's site feature with its result in the properties (as in `geojson(_:)`).
     public static func feature(app: Application, result: VettingResult) throws -> Feature {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var p = app.properties
         let r = rounded(result)
         p["verdict"] = .string(r.verdict.rawValue)
@@ -69,8 +78,14 @@ public enum Report {
             let key = "rule_" + f.rule.replacingOccurrences(of: "-", with: "_") + (f.check.map { "_" + $0.replacingOccurrences(of: "-", with: "_") } ?? "")
             p[key] = .string(f.outcome.rawValue)
         }
-        let findingsJSON = try JSONDecoder().decode(JSONValue.self, from: enc.encode(r.findings))
-        p["findings"] = findingsJSON
+        // The value the encoded findings would parse back to, built directly; a non-finite figure
+        // is refused as the encoder refuses it.
+        for f in r.findings {
+            for (k, v) in [("measured", f.measured), ("limit", f.limit)] where v.map({ !$0.isFinite }) ?? false {
+                throw ResultJSONWriter.NonFinite(key: k)
+            }
+        }
+        p["findings"] = findingsValue(result.findings)
         return Feature(id: nil, geometry: app.site, properties: p, bbox: nil)
     }
 
@@ -79,11 +94,10 @@ public enum Report {
     /// One result as a JSON Lines record: the object `json(_:)` writes for one application,
     /// compact with sorted keys, ended by LF.
     public static func jsonLine(_ result: VettingResult) throws -> Data {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var d = try enc.encode(rounded(result))
-        d.append(0x0A)
-        return d
+        var w = ResultJSONWriter(pretty: false)
+        try w.result(result)
+        w.bytes.append(0x0A)
+        return Data(w.bytes)
     }
 
     /// One result as an RFC 8142 GeoJSON text sequence record: RS, the feature `geojson(_:)`

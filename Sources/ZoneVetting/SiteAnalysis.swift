@@ -1,9 +1,21 @@
 import ZoneGeometry
 import ZonePlan
 
+/// The plan's features, shared by reference: an overlap names its feature by index in here, so
+/// handing overlaps to the rules does not copy (retain and release) every field of a feature.
+public final class PlanFeatureTable: Sendable {
+    public let features: [PlanFeature]
+    let kinds: [FeatureKind]
+    public init(_ features: [PlanFeature]) { self.features = features; kinds = features.map(\.kind) }
+}
+
 /// How a site relates to one plan feature, measured on EPSG:4549.
 public struct FeatureOverlap: Sendable {
-    public var feature: PlanFeature
+    let table: PlanFeatureTable
+    /// The feature's index in the plan's features (`CompiledPlanGeometry.features`).
+    public let index: Int
+    public var feature: PlanFeature { table.features[index] }
+    public var kind: FeatureKind { table.kinds[index] }
     public var overlapM2: Double
     /// overlap / site area.
     public var share: Double
@@ -23,7 +35,7 @@ public struct SiteContext: Sendable {
     /// 20 by default), nearest first (ties in feature order), for "nearest platform" findings.
     public var platformDistances: [(feature: PlanFeature, metres: Double)]
 
-    public func overlaps(kind: FeatureKind) -> [FeatureOverlap] { overlaps.filter { $0.feature.kind == kind } }
+    public func overlaps(kind: FeatureKind) -> [FeatureOverlap] { overlaps.filter { $0.kind == kind } }
 
     /// Overlap that counts as "lies in": above either tolerance.
     public func significant(_ o: FeatureOverlap, toleranceM2: Double, toleranceShare: Double) -> Bool {
@@ -150,7 +162,7 @@ public final class SiteAnalyzer {
             // Contained (grid / point in polygon): the site's area, as GEOS covers gives it.
             let overlap = h.path == .grid || h.path == .pointInPolygon ? area : h.areaM2
             if overlap > 0 {
-                overlaps.append(FeatureOverlap(feature: features[h.feature], overlapM2: overlap, share: area > 0 ? overlap / area : 0))
+                overlaps.append(FeatureOverlap(table: compiled.table, index: h.feature, overlapM2: overlap, share: area > 0 ? overlap / area : 0))
             }
         }
         let nearest = try nearestPlatforms(siteG)

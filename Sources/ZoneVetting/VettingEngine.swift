@@ -9,6 +9,9 @@ public final class VettingEngine {
     public let plan: PlanData
     public let analyzer: SiteAnalyzer
     let rules: [any VettingRule]
+    /// Clauses by citation, looked up once per engine (a citation that is not a plain key of the
+    /// book is parsed on each lookup).
+    private var clauseMemo: [String: Clause?] = [:]
 
     public init(plan: PlanData, rules: [any VettingRule] = RuleRegistry.all) throws {
         self.plan = plan
@@ -34,13 +37,18 @@ public final class VettingEngine {
     public var engine: GeometryEngine { analyzer.measurer.engine }
 
     /// Each cited clause once, in the order the findings cite them; a citation the clause book
-    /// lacks is skipped here (the clause tests keep the book complete).
-    static func clauses(citedBy findings: [Finding], in book: ClauseBook) -> [Clause] {
+    /// lacks is skipped here (the clause tests keep the book complete). Memoised per citation.
+    private func clauses(citedBy findings: [Finding]) -> [Clause] {
         var seen = Set<String>()
         var out: [Clause] = []
         for f in findings {
             for ref in f.citation where seen.insert(ref).inserted {
-                if let c = book.clause(for: ref) { out.append(c) }
+                let c: Clause?
+                if let m = clauseMemo[ref] { c = m } else {
+                    c = plan.clauses.clause(for: ref)
+                    clauseMemo[ref] = .some(c)
+                }
+                if let c { out.append(c) }
             }
         }
         return out
@@ -83,7 +91,7 @@ public final class VettingEngine {
         result.layerVersions = plan.layerVersions
         result.planVersion = plan.snapshotVersion
         result.notApplied = notApplied
-        result.clauses = Self.clauses(citedBy: findings, in: plan.clauses)
+        result.clauses = clauses(citedBy: findings)
         return result
     }
 }

@@ -72,7 +72,7 @@ struct CheckCommand: ParsableCommand {
 
         func reportBad(_ e: ApplicationError) {
             progress.clear()
-            FileHandle.standardError.write(Data("zoneplan: error: \(e)\n".utf8))
+            FileHandle.standardError.write(Data(("zoneplan: error: " + TerminalText.escape("\(e)") + "\n").utf8))
             badInput = true
             progress.advance()
         }
@@ -114,7 +114,7 @@ struct CheckCommand: ParsableCommand {
                                                      year: recording.year, dryRun: recording.dryRun)
                         // Said at once, after the commit: a decision reported here is durable.
                         progress.clear()
-                        FileHandle.standardError.write(Data(("zoneplan: " + recordLine(appLabel, r, workspace) + "\n").utf8))
+                        FileHandle.standardError.write(Data(("zoneplan: " + TerminalText.escape(recordLine(appLabel, r, workspace)) + "\n").utf8))
                         take(appLabel, app, r.record.result)
                     } catch {
                         failWith(error)
@@ -424,11 +424,11 @@ struct BaobuSiteOptions: ParsableArguments {
     var attributes: String?
     @Option(name: .long, help: "Project name (报部 TXT sites).") var name: String?
     @Option(name: .long, help: "GB/T 4754-2017 industry code (报部 TXT sites).") var industry: String?
-    @Option(name: .customLong("investment-wan"), help: "Investment, 万元 (报部 TXT sites).") var investmentWan: Double?
-    @Option(name: .customLong("output-wan"), help: "Annual output, 万元/年 (报部 TXT sites).") var outputWan: Double?
-    @Option(name: .customLong("value-added-wan"), help: "Annual value added, 万元/年 (报部 TXT sites).") var valueAddedWan: Double?
-    @Option(name: .customLong("energy-tce"), help: "Annual energy use, 吨标准煤/年 (报部 TXT sites).") var energyTce: Double?
-    @Option(name: .customLong("declared-area-mu"), help: "Declared area, 亩 (default: the TXT's 地块面积 × 15).") var declaredAreaMu: Double?
+    @Option(name: .customLong("investment-wan"), help: "Investment, 万元 (报部 TXT sites).") var investmentWan: String?
+    @Option(name: .customLong("output-wan"), help: "Annual output, 万元/年 (报部 TXT sites).") var outputWan: String?
+    @Option(name: .customLong("value-added-wan"), help: "Annual value added, 万元/年 (报部 TXT sites).") var valueAddedWan: String?
+    @Option(name: .customLong("energy-tce"), help: "Annual energy use, 吨标准煤/年 (报部 TXT sites).") var energyTce: String?
+    @Option(name: .customLong("declared-area-mu"), help: "Declared area, 亩 (default: the TXT's 地块面积 × 15).") var declaredAreaMu: String?
 
     func attributes(for file: String) throws -> [String: JSONValue] {
         var props: [String: JSONValue] = [:]
@@ -448,7 +448,9 @@ struct BaobuSiteOptions: ParsableArguments {
         if let industry { props["industry"] = .string(industry) }
         for (key, value) in [("investment_wan", investmentWan), ("output_wan", outputWan), ("value_added_wan", valueAddedWan),
                              ("energy_tce", energyTce), ("declared_area_mu", declaredAreaMu)] {
-            if let value { props[key] = .number(value) }
+            // Decimal only, as in a query: ArgumentParser's Double would read `0x10` as 16. What is
+            // not a decimal number goes on as text and is refused, naming the field.
+            if let value { props[key] = DecimalText.parse(value).map(JSONValue.number) ?? .string(value) }
         }
         return props
     }

@@ -3,12 +3,13 @@ import Foundation
 import ZoneGeometry
 import ZonePlan
 import ZoneQuery
+import ZoneStore
 import ZoneVetting
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export layers or vetting results as GeoJSON (RFC 7946) or GeoJSON Text Sequences (RFC 8142).",
+        abstract: "Export layers or vetting results as GeoJSON (RFC 7946), GeoJSON Text Sequences (RFC 8142) or a GeoPackage.",
         discussion: """
         zoneplan export LAYER FILE, zoneplan export --all FILE (every layer, each feature with a `layer` \
         property), or zoneplan export results FILE --from APPLICATION... (the applications vetted, each \
@@ -17,7 +18,11 @@ struct ExportCommand: ParsableCommand {
         FILE - writes standard output. --format geojson writes a FeatureCollection (lon/lat WGS 84, outer \
         rings counter-clockwise, at most 7 decimals, bbox, no crs); geojsonseq writes one Feature per \
         record, each prefixed by RS (0x1E) and ended by LF (application/geo+json-seq); without --format, \
-        a .geojsons/.geojsonseq file name means geojsonseq. baobu writes a 报部 TXT (parcels; CGCS2000 GK zone 40). \
+        a .geojsons/.geojsonseq file name means geojsonseq. gpkg (or a .gpkg file name) writes a GeoPackage: one table per \
+        layer, an R-tree index, QGIS styles embedded (verdict colours for results), lists and findings as JSON text. \
+        Every property has one type across a layer (county always a list, targets always an object) and a layer that \
+        mixes Polygon and MultiPolygon is all MultiPolygon; --flat writes lists and objects as JSON text in GeoJSON too, \
+        for Shapefile conversion. baobu writes a 报部 TXT (parcels; CGCS2000 GK zone 40). \
         A progress bar is drawn on stderr only when it is a terminal. \
         Exit 0 on success, 2 for bad input (some applications; the others are still exported), 5 for an unknown layer.
         """)
@@ -30,8 +35,11 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .long, help: "Export every layer.")
     var all = false
 
-    @Option(name: .long, help: "Output format: geojson, geojsonseq, or baobu (报部 TXT, for parcels).")
+    @Option(name: .long, help: "Output format: geojson, geojsonseq, gpkg (GeoPackage), or baobu (报部 TXT, for parcels).")
     var format: ExportFormat?
+
+    @Flag(name: .long, help: "GeoJSON: write lists and objects (county, industries, findings, …) as JSON text, so a Shapefile keeps them.")
+    var flat = false
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Application files to vet for `export results` (- reads standard input).", valueName: "application"))
     var from: [String] = []
@@ -64,14 +72,19 @@ struct ExportCommand: ParsableCommand {
             do { engine = try VettingEngine(plan: plan) } catch { fail("cannot prepare the plan layers: \(error)", code: Exit.internalError) }
             let files = from.map { (label: $0 == "-" ? "stdin" : $0, data: readInputFile($0)) }
             let batch = try queryInput { try ResultsExport.vet(files: files, engine: engine, progress: progress) }
-            for e in batch.errors { FileHandle.standardError.write(Data("zoneplan: error: \(e)\n".utf8)) }
+            for e in batch.errors { FileHandle.standardError.write(Data(("zoneplan: error: " + TerminalText.escape("\(e)") + "\n").utf8)) }
             badInput = !batch.errors.isEmpty
             features = try ResultsExport.features(batch.pairs)
         } else {
             let layers = all ? nil : [targets[0]]
             features = try queryInput { try LayerExport.features(plan: plan, layers: layers, progress: progress) }
         }
-        try write(features, fmt, to: output, progress: progress)
+        if fmt == .gpkg {
+            try writeGeoPackage(features, plan: plan, to: output)
+            if badInput { throw ExitCode(Exit.badInput) }
+            return
+        }
+        try write(fmt == .baobu ? features : GISTable(features, flat: flat).features, fmt, to: output, progress: progress)
         if isResults && output != "-" && !noStyle && fmt != .baobu {
             let style = ResultsExport.stylePath(for: output)
             do { try ResultsExport.qml().write(toFile: style, atomically: true, encoding: .utf8) } catch {
@@ -82,6 +95,35 @@ struct ExportCommand: ParsableCommand {
             note("wrote \(features.count) feature(s) to \(output) (\(fmt.mediaType))")
         }
         if badInput { throw ExitCode(Exit.badInput) }
+    }
+
+    /// One table per layer (`results` for vetting results), each with its style in `layer_styles`.
+    func writeGeoPackage(_ features: [Feature], plan: PlanData, to output: String) throws {
+        guard output != "-" else { fail("a GeoPackage is a database file: give a file name, not -", code: Exit.badInput) }
+        var layers: [GeoPackageWriter.Layer] = []
+        if isResults {
+            let t = GISTable(features, flat: true)
+            let style = ResultsExport.style
+            layers.append(.init(table: "results", title: "vetting results", description: "sites coloured by verdict (ZonePlanner)",
+                                fields: t.fields, geometryType: t.geometryType, features: t.features,
+                                style: noStyle ? nil : .init(name: "verdict", qml: style.qml, sld: style.sld(layer: "results"))))
+        } else {
+            let names = plan.layers.map(\.name).filter { n in features.contains { $0.properties["layer"]?.stringValue == n } }
+            for name in names {
+                let t = GISTable(features.filter { $0.properties["layer"]?.stringValue == name }, flat: true)
+                let style = LayerStyle.planLayer(name)
+                layers.append(.init(table: name, title: plan.layer(named: name)?.title ?? name,
+                                    description: "\(name) layer of the plan (\(plan.geodataVersion))", fields: t.fields,
+                                    geometryType: t.geometryType, features: t.features,
+                                    style: .init(name: style.name, qml: style.qml, sld: style.sld(layer: name))))
+            }
+        }
+        do { try GeoPackageWriter.write(layers, to: output) } catch {
+            fail("\(output): cannot write the GeoPackage: \(error)", code: Exit.badInput)
+        }
+        if !data.quiet {
+            note("wrote \(features.count) feature(s) in \(layers.count) table(s) to \(output) (\(ExportFormat.gpkg.mediaType)), QGIS styles embedded")
+        }
     }
 
     func write(_ features: [Feature], _ fmt: ExportFormat, to output: String, progress: ProgressReporter) throws {

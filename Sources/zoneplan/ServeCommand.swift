@@ -42,6 +42,8 @@ struct ServeCommand: ParsableCommand {
         if !(0...65535).contains(port) { throw ValidationError("--port \(port) is not a port number") }
         if maxBody < 1024 { throw ValidationError("--max-body must be at least 1024 bytes") }
         if engines < 1 { throw ValidationError("--engines must be at least 1") }
+        // Checked at start: the server would otherwise print an unusable format on every report.
+        if let p = DecisionNumber.problem(DecisionNumber.configuredFormat) { throw ValidationError("$\(DecisionNumber.environmentVariable): \(p)") }
     }
 
     func run() throws {

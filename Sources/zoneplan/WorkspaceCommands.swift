@@ -63,7 +63,9 @@ struct ImportCommand: ParsableCommand {
         abstract: "Replace or add a workspace layer from GeoJSON, an ESRI Shapefile or a 报部 TXT; or replace the rule pack.",
         discussion: """
         The file is checked whole before anything is stored; the replaced version stays in the layer's \
-        history. Examples:
+        history. --id-field values become the feature ids exactly. An import that would leave a quota \
+        account or a decision naming a feature the new layer lacks lists them and is refused (exit 2, \
+        nothing stored) unless --force. Examples:
           zoneplan import function_zones 主体功能区.shp --category-field LX --accuracy 5
           zoneplan import platforms park.geojson --tier provincial
           zoneplan import parcels 报批.txt
@@ -81,8 +83,11 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: "What the features are (function_zone, platform, parcel, …; default from the layer name).")
     var kind: String?
 
-    @Option(name: .customLong("id-field"), help: "Attribute holding a stable id.")
+    @Option(name: .customLong("id-field"), help: "Attribute holding a stable id; its values become the feature ids exactly as written.")
     var idField: String?
+
+    @Flag(name: .long, help: "Import even when quota accounts or decisions would then name features the new layer lacks (they are listed).")
+    var force = false
 
     @Option(name: .customLong("name-field"), help: "Attribute holding the name (default: name, 名称, MC).")
     var nameField: String?
@@ -130,13 +135,20 @@ struct ImportCommand: ParsableCommand {
                 categoryField: categoryField, tier: tier.flatMap(PlatformTier.init(rawValue:)), crs: crsValue,
                 accuracyM: accuracy, official: official.name))
             for w in imported.warnings { zoneplan.note("warning: \(w)") }
-            let v = try ws.importLayer(name: layer, title: title, features: imported.features, sourceFile: file,
-                                       sha256: imported.sha256, format: imported.format.rawValue, official: official.name, note: note)
+            let done = try ws.replaceLayer(name: layer, title: title, features: imported.features, sourceFile: file,
+                                           sha256: imported.sha256, format: imported.format.rawValue, official: official.name,
+                                           note: note, force: force)
+            let v = done.version
+            for o in done.orphans { zoneplan.note("warning: orphaned by --force: \(o)") }
             let history = try ws.store.layerVersions(layer: layer, activeOnly: false)
             writeOut("layer \(layer) v\(v.version): \(v.featureCount) features imported from \(file) (\(imported.format.rawValue), sha256 \(imported.sha256.prefix(12))…) by \(official.name)\n")
             if history.count > 1 { writeOut("previous versions kept in history: \(history.dropLast().map { "v\($0.version)" }.joined(separator: ", "))\n") }
         } catch let e as CRSError {
             fail("--crs: \(e)", code: Exit.badInput)
+        } catch let e as ImportWouldOrphan {
+            for o in e.orphans { zoneplan.note("would orphan: \(o)") }
+            fail("importing layer \(e.layer) would orphan \(e.orphans.count) record(s) listed above: nothing imported; "
+                 + "keep the features' ids (--id-field) or re-run with --force", code: Exit.badInput)
         } catch {
             failWith(error)
         }
@@ -157,7 +169,7 @@ struct LedgerCommand: ParsableCommand {
             let ws = data.workspace()
             do {
                 let rows = try ws.store.decisions(limit: last).map { d in
-                    ["\(d.id ?? 0)", d.recordedAt.prefix(19).replacingOccurrences(of: "T", with: " "), d.verdict.rawValue, d.name,
+                    ["\(d.id ?? 0)", ChinaTime.display(iso: d.recordedAt), d.verdict.rawValue, d.name,
                      d.industry, num2(d.areaMu), d.official, d.supersedes.map { "#\($0)" } ?? "", d.note ?? ""]
                 }
                 writeOut(Report.table(header: ["id", "recorded", "verdict", "name", "industry", "亩", "official", "supersedes", "note"], rows: rows, indent: ""))
@@ -179,7 +191,7 @@ struct LedgerCommand: ParsableCommand {
                     writeOut(String(decoding: try enc.encode(d), as: UTF8.self) + "\n")
                     return
                 }
-                writeOut("decision \(id) — recorded \(d.recordedAt) by \(d.official)\(d.supersedes.map { ", supersedes \($0)" } ?? "")\n")
+                writeOut("decision \(id) — recorded \(ChinaTime.display(iso: d.recordedAt)) by \(d.official)\(d.supersedes.map { ", supersedes \($0)" } ?? "")\n")
                 if let n = d.note { writeOut("note: \(n)\n") }
                 writeOut("input sha256 \(d.inputSha256); rule pack \(d.rulePackVersion); quota year \(d.quotaYear)\n")
                 writeOut("layer versions: " + d.layerVersions.sorted { $0.key < $1.key }.map { "\($0.key)#\($0.value)" }.joined(separator: ", ") + "\n")
@@ -399,7 +411,7 @@ struct QuotaCommand: ParsableCommand {
             let key = try account.map { try parseAccount($0, year: year!) }
             do {
                 let rows = try ws.store.quotaEntries(key).map {
-                    ["\($0.id ?? 0)", String($0.at.prefix(19)).replacingOccurrences(of: "T", with: " "), $0.account.description, $0.kind.rawValue,
+                    ["\($0.id ?? 0)", ChinaTime.display(iso: $0.at), $0.account.description, $0.kind.rawValue,
                      num2($0.amountMu), $0.decisionId.map { "#\($0)" } ?? "", $0.official, $0.note ?? ""]
                 }
                 writeOut(Report.table(header: ["entry", "at", "account", "kind", "亩", "decision", "official", "note"], rows: rows, indent: ""))
@@ -448,7 +460,8 @@ extension LedgerCommand {
             Checks: the database's own integrity check; every quota draw names a recorded decision and every \
             decision (since schema 4) has its submitted input; no decision superseded twice, no cycle of revisions; \
             no decision got back more land than it drew; every account's live draws within its allocation; no \
-            balance below zero. Exit 0 when everything holds, 1 otherwise.
+            balance below zero; no quota account or decision names a feature today's layers lack (after an \
+            import replaced its layer). Exit 0 when everything holds, 1 otherwise.
             """)
         @OptionGroup var data: GeoDataOptions
         func run() throws {

@@ -28,7 +28,7 @@ struct ZonePlanCommand: ParsableCommand {
         4 internal error (GEOS/PROJ/SQLite), 5 not found, 6 conflict (e.g. workspace already \
         initialised), 64 bad command-line usage.
         """,
-        subcommands: [LayersCommand.self, ShowCommand.self, CheckCommand.self, DecideCommand.self, InitCommand.self, ImportCommand.self, LedgerCommand.self, QuotaCommand.self, WhereCommand.self, QueryCommand.self, SuggestCommand.self, StatsCommand.self, GridCommand.self, ExportCommand.self, ServeCommand.self]
+        subcommands: [LayersCommand.self, ShowCommand.self, CheckCommand.self, DecideCommand.self, InitCommand.self, ImportCommand.self, LedgerCommand.self, ReportCommand.self, QuotaCommand.self, WhereCommand.self, QueryCommand.self, SuggestCommand.self, StatsCommand.self, GridCommand.self, ExportCommand.self, ServeCommand.self, EvaluateCommand.self, AuditCommand.self]
     )
 
     /// Links the PostGIS backend in, so `--db postgres://…` and `$ZONEPLAN_DB` work, then runs.

@@ -51,7 +51,7 @@ enum CLI {
 
     /// Runs `zoneplan args…`; stdin from `stdin` (or empty). Output goes to temporary files, so large
     /// outputs cannot dead-lock on a full pipe.
-    static func run(_ args: [String], stdin: Data? = nil) throws -> Result {
+    static func run(_ args: [String], stdin: Data? = nil, environment extra: [String: String] = [:]) throws -> Result {
         let fm = FileManager.default
         let tmp = fm.temporaryDirectory.appendingPathComponent("zoneplan-clitest-\(UUID().uuidString)")
         try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
@@ -75,6 +75,7 @@ enum CLI {
         // Never pick up a workspace of the machine's user: tests name theirs with --db.
         env.removeValue(forKey: "ZONEPLAN_DB")
         env["XDG_DATA_HOME"] = tmp.path
+        env.merge(extra) { _, new in new }
         p.environment = env
         try p.run()
         p.waitUntilExit()

@@ -70,7 +70,7 @@ struct WorkspaceCommandTests {
         let result = try JSON.parse(check.stdout)
         #expect(result["verdict"]?.string == "reject")
         let fz = (result["findings"]?.array ?? []).first { $0["rule"]?.string == "function-zone" && $0["check"]?.string == "prohibited" }
-        #expect(fz?["zones"]?.array?.first?["id"]?.string == "function_zones-JX-001")
+        #expect(fz?["zones"]?.array?.first?["id"]?.string == "JX-001")  // the --id-field value, kept exactly
 
         let replay = try ws.run(["ledger", "replay", "1"])
         #expect(replay.status == 0, "\(replay.err)")
@@ -92,7 +92,7 @@ struct WorkspaceCommandTests {
         #expect(conv.status == 0, "ogr2ogr: \(conv.err)")
         let imp = try ws.run(["import", "approved_parks", shp, "--kind", "platform", "--tier", "official", "--id-field", "code"])
         #expect(imp.status == 0, "\(imp.err)")
-        let show = try ws.run(["show", "approved_parks-P1"])
+        let show = try ws.run(["show", "P1"])  // the --id-field value, kept exactly
         #expect(show.status == 0, "\(show.err)")
         #expect(show.out.contains("批准园区"))
         // 0.02° × 0.02° near 30.71N: about 1.91 km × 2.22 km ≈ 6,370 亩 (reprojected back from EPSG:4549).

@@ -87,7 +87,7 @@ final class TempDatabase {
         #expect(throws: WorkspaceError.self) {
             try db.store.writeTransaction {
                 _ = try db.store.insertQuotaEntry(QuotaEntry(account: QuotaAccountKey(kind: .county, ref: "330402", year: 2026),
-                                                             at: "t", kind: .allocate, amountMu: 10, official: "甲"))
+                                                             at: "2026-01-01T00:00:00.000Z", kind: .allocate, amountMu: 10, official: "甲"))
                 throw WorkspaceError(.conflict, "abandon")
             }
         }

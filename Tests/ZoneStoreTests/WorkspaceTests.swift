@@ -9,7 +9,7 @@ import ZoneVetting
     @Test(arguments: Backend.allCases) func migrationsAreExplicitVersionedAndRecorded(_ backend: Backend) throws {
         let t = try TempWorkspace(backend, initialise: false)
         #expect(try t.workspace.store.schemaVersion() == 0)
-        #expect(try t.workspace.store.migrate() == [1, 2, 3, 4])
+        #expect(try t.workspace.store.migrate() == Migrations.descriptions.map(\.0))
         #expect(try t.workspace.store.schemaVersion() == Migrations.latest)
         #expect(try t.workspace.store.migrate() == [])  // nothing pending: applying twice is a no-op
         // Both dialects have the same steps, numbers and descriptions.
@@ -18,7 +18,7 @@ import ZoneVetting
             #expect(dialect.map(\.description) == Migrations.descriptions.map(\.1))
         }
         #expect(try t.text("SELECT group_concat(version) FROM (SELECT version FROM zp_migrations ORDER BY version) AS m".replacingOccurrences(
-            of: "group_concat(version)", with: backend == .postgis ? "string_agg(version::text, ',')" : "group_concat(version)")) == "1,2,3,4")
+            of: "group_concat(version)", with: backend == .postgis ? "string_agg(version::text, ',')" : "group_concat(version)")) == Migrations.descriptions.map { String($0.0) }.joined(separator: ","))
     }
 
     @Test(arguments: Backend.allCases) func durabilitySettings(_ backend: Backend) throws {
@@ -56,8 +56,13 @@ import ZoneVetting
         let p = try t.workspace.loadPlan()
         #expect(p.allFeatures.map(\.id) == plan.allFeatures.map(\.id))
         #expect(p.rulePack.version == plan.rulePack.version)
+        // The clause book is kept with the plan: a decision recorded here quotes its clauses.
+        #expect(!plan.clauses.all.isEmpty)
+        #expect(p.clauses.version == plan.clauses.version)
+        #expect(p.clauses.all.map(\.quote) == plan.clauses.all.map(\.quote))
         let (app, _) = try example("jiaxipera-compressor")
         let a = try VettingEngine(plan: plan).vet(app), b = try VettingEngine(plan: p).vet(app)
+        #expect(a.clauses.map(\.ref) == b.clauses.map(\.ref) && !b.clauses.isEmpty)
         #expect(a.verdict == b.verdict)
         #expect(abs(a.areaMu - b.areaMu) < 1e-6)
         #expect(a.findings.map(\.outcome) == b.findings.map(\.outcome))

@@ -17,41 +17,24 @@ extension BaobuTXT {
         return try reader.parse(text)
     }
 
-    /// UTF-8 if valid (after an optional BOM), else GB18030 via iconv.
+    /// UTF-8 if valid (after an optional BOM), else GB18030 via iconv (`ChineseText`, shared with
+    /// the firm tables), with the errors worded for a 报部 file.
     static func decode(_ raw: [UInt8], fileName: String) throws -> String {
         func fail(_ line: Int, _ message: String) -> BaobuError {
             BaobuError(file: fileName, line: line, field: "encoding", message: message)
         }
-        func lineOf(offset: Int, in bytes: [UInt8]) -> Int { 1 + bytes[0..<min(offset, bytes.count)].filter { $0 == 0x0A }.count }
-
         if raw.isEmpty { throw BaobuError(file: fileName, line: 1, field: "file", message: "file is empty") }
-        if raw.starts(with: [0xFF, 0xFE]) || raw.starts(with: [0xFE, 0xFF]) {
+        switch ChineseText.decode(raw) {
+        case .success(let decoded):
+            return decoded.text
+        case .failure(.utf16):
             throw fail(1, "UTF-16 text is not supported; save the file as UTF-8 or GBK")
-        }
-        var bytes = raw
-        let hadBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
-        if hadBOM { bytes.removeFirst(3) }
-        if let s = String(validating: bytes, as: UTF8.self) { return s }
-        if hadBOM {
-            // A UTF-8 BOM promises UTF-8: find where it breaks.
-            var offset = 0
-            if let check = BaobuIconv(from: "UTF-8", to: "UTF-8"),
-               case .failure(.invalidInput(let o)) = check.convert(bytes) { offset = o }
-            throw fail(lineOf(offset: offset, in: bytes), "file starts with a UTF-8 BOM but is not valid UTF-8")
-        }
-        guard let converter = BaobuIconv(from: "GB18030", to: "UTF-8") else {
-            throw fail(1, "iconv cannot convert GB18030 to UTF-8 on this system")
-        }
-        switch converter.convert(bytes) {
-        case .success(let utf8):
-            var s = String(decoding: utf8, as: UTF8.self)
-            if s.unicodeScalars.first == "\u{FEFF}" { s.unicodeScalars.removeFirst() }  // GB18030 BOM
-            return s
-        case .failure(.invalidInput(let offset)):
-            throw fail(lineOf(offset: offset, in: bytes),
-                       "text is neither UTF-8 nor GBK/GB18030 (bad byte sequence at byte \(offset + (hadBOM ? 3 : 0)))")
-        case .failure(.failed(let e)):
-            throw fail(1, "iconv GB18030→UTF-8 failed (errno \(e))")
+        case .failure(.invalid(_, let line)) where raw.starts(with: [0xEF, 0xBB, 0xBF]):
+            throw fail(line, "file starts with a UTF-8 BOM but is not valid UTF-8")
+        case .failure(.invalid(let offset, let line)):
+            throw fail(line, "text is neither UTF-8 nor GBK/GB18030 (bad byte sequence at byte \(offset))")
+        case .failure(.iconvUnavailable(let message)):
+            throw fail(1, message)
         }
     }
 }

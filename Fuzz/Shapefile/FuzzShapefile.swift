@@ -1,0 +1,36 @@
+import Foundation
+import FuzzSupport
+import ZonePlan
+import ZoneStore
+
+// The Shapefile importer on arbitrary .shp/.shx/.dbf triples. The input is split into the three
+// files: two little-endian UInt16 lengths (the .shp's, the .shx's), then the bytes in that order;
+// the rest is the .dbf. The importer reads paths, so the files go to a private directory.
+nonisolated(unsafe) let directory: String = {
+    let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? (FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : "/tmp")
+    let dir = "\(base)/zoneplan-fuzz-shp-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzShapefile(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let all = UnsafeBufferPointer(start: bytes, count: size)
+    guard size >= 4 else { return 0 }
+    let shpLength = Int(all[0]) | Int(all[1]) << 8, shxLength = Int(all[2]) | Int(all[3]) << 8
+    let body = all.dropFirst(4)
+    let shp = Data(body.prefix(shpLength))
+    let shx = Data(body.dropFirst(shp.count).prefix(shxLength))
+    let dbf = Data(body.dropFirst(shp.count + shx.count))
+    let stem = directory + "/layer"
+    FileManager.default.createFile(atPath: stem + ".shp", contents: shp)
+    FileManager.default.createFile(atPath: stem + ".shx", contents: shx)
+    FileManager.default.createFile(atPath: stem + ".dbf", contents: dbf)
+    // An official's two ways (a GK-metre file with its id in a field, or lon/lat), one per input:
+    // each read opens a scratch SpatiaLite database, so one read per input keeps the rate up.
+    let options: LayerImporter.Options = size % 2 == 0
+        ? .init(layer: "parcels", idField: "code", crs: .gaussKruger120, official: "fuzz")
+        : .init(layer: "platforms", kind: .platform, crs: .wgs84, official: "fuzz")
+    _ = try? LayerImporter.read(path: stem + ".shp", options: options)
+    return 0
+}

@@ -1,0 +1,99 @@
+import Foundation
+import ZoneEvaluation
+import ZoneGeometry
+import ZonePlan
+import ZoneStore
+
+/// 亩均效益 on a workspace, the one place the CLI and the service share: a year's firm figures and
+/// parcels imported whole (read and checked first, then stored in one transaction), and a stored
+/// year evaluated, compared with the nearest earlier stored year.
+public enum WorkspaceEvaluation {
+    public struct Imported: Sendable {
+        public var year: Int
+        public var firms: Int
+        public var parcels: Int
+        public var encoding: String
+        public var packVersion: String
+    }
+
+    /// A stored year, scored and classed.
+    public struct Evaluated: Sendable {
+        public var record: EvaluationYearRecord
+        public var pack: EvaluationPack
+        public var result: EvaluationResult
+
+        public func output(plan: PlanData) -> EvaluationOutput {
+            EvaluationOutput(result: result, pack: pack, geography: EvaluationGeography(plan: plan),
+                             industryName: { plan.industries.name(of: $0) })
+        }
+        /// What `zoneplan evaluate --format json` prints.
+        public func json(plan: PlanData) -> String { output(plan: plan).json() }
+        /// The parcels by class (RFC 7946).
+        public func geojson(plan: PlanData) -> Data { output(plan: plan).geojson() }
+    }
+
+    static func store(_ s: WorkspaceStore) throws -> EvaluationStore {
+        guard let e = s.evaluation else { throw WorkspaceError(.notInitialized, "\(s.backendName) workspace has no evaluation tables") }
+        guard try s.schemaVersion() >= 6 else {
+            throw WorkspaceError(.notInitialized, "\(s.location) has schema version \(try s.schemaVersion()); evaluation years need 6: run `zoneplan ledger migrate`")
+        }
+        return e
+    }
+
+    /// Reads `firms` (CSV) and `parcels` (GeoJSON) with the pack, refusing the whole year on the
+    /// first bad row (`EvaluationInputError`), then stores it in one transaction.
+    public static func importYear(_ store: WorkspaceStore, year: Int, firms: Data, firmsName: String, parcels: Data?, parcelsName: String?,
+                                  packText: String, packName: String, geography: EvaluationGeography, official: String) throws -> Imported {
+        let pack = try EvaluationPack.load(ConfigDocument(file: packName, text: packText))
+        let table = try FirmTable.read(firms, file: firmsName, pack: pack)
+        let parcelList = try parcels.map { try ParcelReader.read($0, file: parcelsName ?? "parcels", geography: geography) } ?? []
+        let rows = table.firms.map { f in
+            var figures: [String: Double] = [:]
+            for (id, i) in table.fieldIndex where i < f.values.count && f.values[i].isFinite { figures[id] = f.values[i] }
+            return StoredFirmFigures(creditCode: f.creditCode, name: f.name, industry: f.industry, scale: f.scale.rawValue, county: f.county,
+                                     startYear: f.startYear, landMu: f.landMu, figures: figures, sourceRow: f.row)
+        }
+        let parcelRows = parcelList.map {
+            StoredEvaluationParcel(parcelId: $0.id, creditCode: $0.creditCode, areaMu: $0.areaMu, county: $0.county,
+                                   platforms: $0.platforms, source: $0.source, geometry: $0.geometry)
+        }
+        let record = EvaluationYearRecord(year: year, firmsFile: firmsName, firmsSha256: sha256Hex(firms), firmsEncoding: table.encoding.rawValue,
+                                          parcelsFile: parcels == nil ? nil : parcelsName, parcelsSha256: parcels.map(sha256Hex),
+                                          packVersion: pack.version, packText: packText, importedBy: official, importedAt: nowISO())
+        try self.store(store).insertEvaluationYear(record, firms: rows, parcels: parcelRows)
+        return Imported(year: year, firms: rows.count, parcels: parcelRows.count, encoding: table.encoding.rawValue, packVersion: pack.version)
+    }
+
+    /// The stored years, oldest first.
+    public static func years(_ store: WorkspaceStore) throws -> [Int] {
+        guard store.evaluation != nil, try store.schemaVersion() >= 6 else { return [] }
+        return try self.store(store).evaluationYears().map(\.year)
+    }
+
+    /// Evaluates a stored year (nil when it is not stored) with `pack`, or else the pack it was
+    /// imported with; firms whose class changed since the nearest earlier stored year are flagged.
+    public static func evaluate(_ store: WorkspaceStore, year: Int, pack override: EvaluationPack? = nil) throws -> Evaluated? {
+        let es = try self.store(store)
+        return try store.readTransaction { () -> Evaluated? in
+            guard let record = try es.evaluationYear(year) else { return nil }
+            let pack = try override ?? EvaluationPack.load(ConfigDocument(file: "evaluation pack of \(year) (workspace)", text: record.packText))
+            let table = try firmTable(es, record, pack: pack)
+            let parcels = try es.evaluationParcels(year: year).map {
+                Parcel(id: $0.parcelId, creditCode: $0.creditCode, areaMu: $0.areaMu, county: $0.county, platforms: $0.platforms,
+                       source: $0.source, geometry: $0.geometry)
+            }
+            let previous = try es.evaluationYears().filter { $0.year < year }.last
+            let previousTable = try previous.map { try firmTable(es, $0, pack: pack) }
+            let result = Evaluator(pack: pack).evaluate(table, parcels: parcels, year: year, previous: previousTable, previousYear: previous?.year)
+            return Evaluated(record: record, pack: pack, result: result)
+        }
+    }
+
+    static func firmTable(_ es: EvaluationStore, _ record: EvaluationYearRecord, pack: EvaluationPack) throws -> FirmTable {
+        let firms = try es.evaluationFirms(year: record.year).map { f in
+            Firm(creditCode: f.creditCode, name: f.name, industry: f.industry, scale: Firm.Scale(rawValue: f.scale) ?? .below, county: f.county,
+                 startYear: f.startYear, landMu: f.landMu, values: pack.inputs.map { f.figures[$0.id] ?? .nan }, row: f.sourceRow)
+        }
+        return FirmTable(file: record.firmsFile, encoding: ChineseText.Encoding(rawValue: record.firmsEncoding) ?? .utf8, firms: firms, pack: pack)
+    }
+}
