@@ -52,7 +52,8 @@ seed() {  # seed <reader> <dir>: the fixtures a reader's seed corpus starts from
       rm -rf "$tmp" ;;
     server-request)
       local i=0
-      for g in GeoData/examples/*.geojson GeoData/examples/bad/*.geojson; do
+      for g in GeoData/examples/*.geojson GeoData/examples/bad/*.geojson Tests/CLITests/Fixtures/bad-input/*.geojson \
+               Tests/CLITests/Fixtures/bad-input/*.json; do
         i=$((i + 1)); { printf '/vet?format=json\n'; cat "$g"; } > "$d/vet-$i.req"
       done
       { printf 'T/vet?input=txt&industry=C3825&investment_wan=8000&output_wan=12000&name=fuzz\n'; cat Tests/ZoneServerTests/Fixtures/parcel.txt; } > "$d/txt.req"

@@ -298,44 +298,4 @@ public struct EvaluationOutput {
         }
         return GeoJSON.encode(features: features)
     }
-
-    /// A QGIS 3 style: categorized renderer on `class`.
-    public static func qml() -> String {
-        var cats = "", syms = ""
-        for (i, c) in ClassColour.all.enumerated() {
-            cats += "      <category render=\"true\" symbol=\"\(i)\" value=\"\(c.value)\" label=\"\(c.label)\"/>\n"
-            syms += """
-                  <symbol type="fill" name="\(i)" alpha="0.85" clip_to_extent="1" force_rhr="0">
-                    <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-                      <Option type="Map">
-                        <Option type="QString" name="color" value="\(c.rgb),255"/>
-                        <Option type="QString" name="outline_color" value="35,35,35,255"/>
-                        <Option type="QString" name="outline_width" value="0.2"/>
-                        <Option type="QString" name="style" value="solid"/>
-                      </Option>
-                      <prop k="color" v="\(c.rgb),255"/>
-                      <prop k="outline_color" v="35,35,35,255"/>
-                      <prop k="outline_width" v="0.2"/>
-                      <prop k="style" v="solid"/>
-                    </layer>
-                  </symbol>
-
-            """
-        }
-        return """
-        <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-        <qgis version="3.28.0" styleCategories="Symbology">
-          <renderer-v2 type="categorizedSymbol" attr="class" symbollevels="0" enableorderby="0" forceraster="0" referencescale="-1">
-            <categories>
-        \(cats)    </categories>
-            <symbols>
-        \(syms)    </symbols>
-            <rotation/>
-            <sizescale/>
-          </renderer-v2>
-          <layerGeometryType>2</layerGeometryType>
-        </qgis>
-
-        """
-    }
 }

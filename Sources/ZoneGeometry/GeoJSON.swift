@@ -173,7 +173,9 @@ public enum GeoJSON {
     }
 
     static func round(_ d: Double, _ decimals: Int) -> Double {
-        Double(JSONWriter.format(d, decimals: decimals)) ?? d
+        // 7 (every output's precision) without formatting text: the same value, integer arithmetic.
+        if decimals == 7 { return GeoJSONBytes.round7(d) }
+        return Double(JSONWriter.format(d, decimals: decimals)) ?? d
     }
 
     static func featureValue(_ f: Feature, decimals: Int, includeBBox: Bool) -> JSONValue {

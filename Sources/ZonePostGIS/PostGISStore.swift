@@ -64,7 +64,8 @@ public final class PostGISStore: SQLWorkspaceStore, WorkspaceStore {
         let version = try schemaVersion()
         guard version > 0 else { return ["the schema is not initialised"] }
         if version > Migrations.latest { problems.append("schema version \(version) is newer than this program knows (\(Migrations.latest))") }
-        let guarded = [("zp_feature_history", 1), ("zp_decisions", 2), ("zp_quota_entries", 3), ("zp_decision_inputs", 4)]
+        let guarded = [("zp_feature_history", 1), ("zp_decisions", 2), ("zp_quota_entries", 3), ("zp_decision_inputs", 4),
+                       ("zp_eval_years", 6), ("zp_eval_firms", 6), ("zp_eval_parcels", 6)]
         for (table, since) in guarded where version >= since {
             for op in ["no_update", "no_delete", "no_truncate"] {
                 let name = "\(table)_\(op)"
@@ -75,7 +76,7 @@ public final class PostGISStore: SQLWorkspaceStore, WorkspaceStore {
                 else if enabled == "D" { problems.append("trigger \(name) is disabled: \(table) is no longer append-only") }
             }
         }
-        var geometryTables = ["zp_feature_history"] + (version >= 2 ? ["zp_decisions"] : [])
+        var geometryTables = ["zp_feature_history"] + (version >= 2 ? ["zp_decisions"] : []) + (version >= 6 ? ["zp_eval_parcels"] : [])
         for v in try layerVersions(layer: nil, activeOnly: true) { geometryTables.append(Self.tableName(v.layer)) }
         for table in geometryTables {
             let bad = try session.scalar("""

@@ -80,19 +80,8 @@ public enum GeoJSONWriter {
         }
     }
 
-    /// One Feature as compact JSON with `"type":"Feature"` first (GDAL recognises a GeoJSON text
-    /// sequence by finding it near the start of the file), then `id`, `bbox`, `properties`, and the
-    /// geometry last — RFC 7946 winding, at most 7 decimals, as `GeoJSON.jsonValue` writes it.
-    public static func encode(_ f: Feature) -> Data {
-        var s = "{\"type\":\"Feature\""
-        if let id = f.id { s += ",\"id\":" + id.serialized() }
-        if let env = f.geometry.flatMap({ GeoJSON.rounded($0, 7).envelope }) {
-            s += ",\"bbox\":" + JSONValue.array([.number(env.minX), .number(env.minY), .number(env.maxX), .number(env.maxY)]).serialized()
-        }
-        s += ",\"properties\":" + JSONValue.object(f.properties).serialized()
-        s += ",\"geometry\":" + (f.geometry.map { GeoJSON.jsonValue($0, decimals: 7) } ?? .null).serialized() + "}"
-        return Data(s.utf8)
-    }
+    /// One Feature as compact JSON (`GeoJSONBytes.feature`).
+    public static func encode(_ f: Feature) -> Data { Data(GeoJSONBytes.feature(f)) }
 
     /// The whole output in memory.
     public static func data(_ features: [Feature], format: ExportFormat) throws -> Data {

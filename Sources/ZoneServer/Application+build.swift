@@ -285,6 +285,33 @@ func buildRouter(_ config: ServerConfiguration) throws -> Router<BasicRequestCon
         return jsonResponse(try encodeJSON(entry), status: .created)
     }
 
+    // MARK: workspace: 亩均效益 (evaluation years stored by `zoneplan evaluate import`)
+    // `zoneplan evaluate --year Y --format json` for a stored year; `f=geojson`: its parcels by class.
+    // The rows are read in the workspace's turn; scoring runs outside it, so writers do not wait.
+    router.route(routes, .get, "/evaluation/years") { _, _ in
+        let years = try await state.requireWorkspace().run { ws in try WorkspaceEvaluation.years(ws.store) }
+        return jsonResponse(Data((JSONValue.object(["years": .array(years.map { .number(Double($0)) })]).serialized() + "\n").utf8))
+    }
+    router.route(routes, .get, "/evaluation") { request, _ in
+        let gate = try state.requireWorkspace()
+        let q = request.uri.queryParameters
+        guard let text = q.get("year") else { throw APIError(.badRequest, "year: required (e.g. /evaluation?year=2025)") }
+        guard let year = Int(text), (1990...2100).contains(year) else { throw APIError(.badRequest, "year: '\(text.prefix(40))' is not a plausible year") }
+        let format = q.get("f") ?? "json"
+        guard format == "json" || format == "geojson" else { throw APIError(.badRequest, "f: expected json or geojson, got '\(format.prefix(40))'") }
+        let (inputs, stored) = try await gate.run { ws in
+            (try WorkspaceEvaluation.load(ws.store, year: year), try WorkspaceEvaluation.years(ws.store))
+        }
+        guard let inputs else {
+            throw APIError(.notFound, "evaluation year \(year) is not stored in the workspace (stored: "
+                           + (stored.isEmpty ? "none" : stored.map(String.init).joined(separator: ", ")) + ")")
+        }
+        let plan = try await state.serving().plan
+        let evaluated = inputs.evaluate()
+        if format == "geojson" { return jsonResponse(evaluated.geojson(plan: plan), type: "application/geo+json") }
+        return jsonResponse(Data(evaluated.json(plan: plan).utf8))
+    }
+
     // MARK: map page and its files
     // The page depends only on the snapshot and the configuration: kept (and gzipped) per snapshot.
     router.route(routes, .get, "/map") { request, _ in

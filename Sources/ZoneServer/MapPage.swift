@@ -165,6 +165,24 @@ legend.onAdd = () => {
   return d;
 };
 legend.addTo(map);
+// 亩均效益: the latest evaluation year stored in the workspace, its parcels by class (off at first;
+// only when the workspace has a year). body[data-mujun] = "YEAR:PARCELS" once loaded.
+const MUJUN = {A:'#1a9850', B:'#91cf60', C:'#fee08b', D:'#d73027', not_evaluated:'#bbbbbb', unclaimed:'#7b3294'};
+if (CFG.workspace) fetch('/evaluation/years').then(r => r.ok ? r.json() : {years: []}).then(y => {
+  const year = (y.years || []).slice(-1)[0];
+  if (!year) return;
+  return fetch(`/evaluation?year=${encodeURIComponent(year)}&f=geojson`).then(r => r.json()).then(fc => {
+    groups.mujun = L.geoJSON(fc, {style: f => { const c = MUJUN[f.properties.class] || '#888'; return {color: c, weight: 0.6, fillColor: c, fillOpacity: 0.65}; },
+      onEachFeature: (f, lyr) => { const p = f.properties;
+        lyr.bindTooltip(esc(`${p.firm || '无企业 no firm'} · ${p.class_zh}${p.score != null ? ' · ' + p.score : ''}`), {sticky: true}); }});
+    order.splice(1, 0, 'mujun');
+    document.querySelector('.legend').insertAdjacentHTML('beforeend',
+      `<br><label style="display:block"><input type="checkbox" data-layer="mujun"> 亩均效益 ${esc(year)}</label>` +
+      [['A','A 优先发展'],['B','B 鼓励提升'],['C','C 监管调控'],['D','D 落后整治'],['unclaimed','无企业 idle']].map(([k,n]) =>
+        `<i style="background:${MUJUN[k]}"></i>${n}`).join('<br>'));
+    document.body.dataset.mujun = `${year}:${fc.features.length}`;
+  });
+}).catch(e => status('亩均图层加载失败 ' + e, true));
 function reorder() { for (const id of order) if (groups[id] && map.hasLayer(groups[id])) groups[id].bringToFront(); if (siteLayer) siteLayer.bringToFront(); }
 
 // Zone labels: at each layer's zoom, for zones big enough on screen, skipping any that would

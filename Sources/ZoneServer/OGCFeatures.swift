@@ -473,6 +473,10 @@ struct OGCFeatures: Sendable {
                 "post": op("Set a year's allocation {kind, ref, year, mu, name?, note?, official?}", "setQuota", ok: resp("entry", ["application/json"]),
                            body: ["application/json"], secured: true, extra: authErr.merging(["201": resp("allocation entry", ["application/json"])]) { $1 }),
             ]),
+            "/evaluation": .object(["get": op("亩均效益 of a year stored in the workspace (zoneplan evaluate --format json)", "getEvaluation", params: [
+                param("year", "query", "integer", "the stored year", required: true), param("f", "query", "string", "json (default) or geojson: the parcels by class")],
+                                             ok: resp("evaluation", ["application/json", "application/geo+json"]))]),
+            "/evaluation/years": .object(["get": op("The stored evaluation years", "getEvaluationYears", ok: resp("years", ["application/json"]))]),
             "/map": .object(["get": op("The map page", "map", ok: resp("HTML", ["text/html"]))]),
         ]
         let doc: JSONValue = .object([

@@ -70,23 +70,41 @@ public enum WorkspaceEvaluation {
         return try self.store(store).evaluationYears().map(\.year)
     }
 
-    /// Evaluates a stored year (nil when it is not stored) with `pack`, or else the pack it was
-    /// imported with; firms whose class changed since the nearest earlier stored year are flagged.
-    public static func evaluate(_ store: WorkspaceStore, year: Int, pack override: EvaluationPack? = nil) throws -> Evaluated? {
+    /// A stored year's inputs, read in one snapshot: what evaluating needs, without the store.
+    public struct StoredInputs: Sendable {
+        public var record: EvaluationYearRecord
+        public var pack: EvaluationPack
+        public var firms: FirmTable
+        public var parcels: [Parcel]
+        public var previous: FirmTable?
+        public var previousYear: Int?
+
+        public func evaluate() -> Evaluated {
+            Evaluated(record: record, pack: pack, result: Evaluator(pack: pack).evaluate(firms, parcels: parcels, year: record.year,
+                                                                                       previous: previous, previousYear: previousYear))
+        }
+    }
+
+    /// A stored year's inputs (nil when it is not stored), with `pack`, or else the pack it was
+    /// imported with, and the nearest earlier stored year's firms for the class changes.
+    public static func load(_ store: WorkspaceStore, year: Int, pack override: EvaluationPack? = nil) throws -> StoredInputs? {
         let es = try self.store(store)
-        return try store.readTransaction { () -> Evaluated? in
+        return try store.readTransaction { () -> StoredInputs? in
             guard let record = try es.evaluationYear(year) else { return nil }
             let pack = try override ?? EvaluationPack.load(ConfigDocument(file: "evaluation pack of \(year) (workspace)", text: record.packText))
-            let table = try firmTable(es, record, pack: pack)
             let parcels = try es.evaluationParcels(year: year).map {
                 Parcel(id: $0.parcelId, creditCode: $0.creditCode, areaMu: $0.areaMu, county: $0.county, platforms: $0.platforms,
                        source: $0.source, geometry: $0.geometry)
             }
             let previous = try es.evaluationYears().filter { $0.year < year }.last
-            let previousTable = try previous.map { try firmTable(es, $0, pack: pack) }
-            let result = Evaluator(pack: pack).evaluate(table, parcels: parcels, year: year, previous: previousTable, previousYear: previous?.year)
-            return Evaluated(record: record, pack: pack, result: result)
+            return StoredInputs(record: record, pack: pack, firms: try firmTable(es, record, pack: pack), parcels: parcels,
+                                previous: try previous.map { try firmTable(es, $0, pack: pack) }, previousYear: previous?.year)
         }
+    }
+
+    /// Evaluates a stored year (nil when it is not stored); see `load`.
+    public static func evaluate(_ store: WorkspaceStore, year: Int, pack override: EvaluationPack? = nil) throws -> Evaluated? {
+        try load(store, year: year, pack: override)?.evaluate()
     }
 
     static func firmTable(_ es: EvaluationStore, _ record: EvaluationYearRecord, pack: EvaluationPack) throws -> FirmTable {

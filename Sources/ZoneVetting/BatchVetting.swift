@@ -316,6 +316,8 @@ public final class BatchVetter {
     /// When set, each result is encoded on the worker that vetted it and handed to the sink as
     /// `.encoded`: with several jobs the caller's thread would otherwise do all the encoding.
     public var encode: ((Application, VettingResult) throws -> Data)?
+    /// The 亩均效益 evaluation every worker's engine looks applicants up in.
+    public var standings: FirmStandings?
 
     /// The bound on applications read and not yet handed to the sink.
     public var maxApplicationsInFlight: Int { jobs == 1 ? 1 : batchSize * maxBatchesInFlight }
@@ -362,7 +364,9 @@ public final class BatchVetter {
         peakApplicationsInFlight = 0
         enginesBuilt = 0
         if jobs == 1 { try runInline(next, sink: sink); return }
-        let pool = WorkerPool(jobs: jobs, catalog: plan.industries, makeEngine: makeEngine, encode: encode)
+        let make = makeEngine, standings = standings
+        let pool = WorkerPool(jobs: jobs, catalog: plan.industries,
+                              makeEngine: { let e = try make(); e.standings = standings; return e }, encode: encode)
         defer { pool.close() }
         var submitted = 0, emitted = 0      // batch sequence numbers
         var held: [Int: Int] = [:]          // batch → size, for batches read but not handed on
@@ -413,7 +417,7 @@ public final class BatchVetter {
         var engine: VettingEngine?
         while let item = try next() {
             peakApplicationsInFlight = 1
-            if engine == nil { engine = try makeEngine(); enginesBuilt = 1 }
+            if engine == nil { engine = try makeEngine(); engine?.standings = standings; enginesBuilt = 1 }
             try sink(Self.process(item, engine: engine!, catalog: plan.industries, encode: encode))
         }
     }

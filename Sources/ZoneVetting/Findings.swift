@@ -60,6 +60,8 @@ public struct NotApplied: Sendable, Codable, Equatable {
         case parameterNotSet = "parameter-not-set"
         /// The rule needs a workspace (land quotas) and the check ran without one.
         case noWorkspace = "no-workspace"
+        /// The rule needs a 亩均效益 evaluation (`check --evaluation`) and none was given.
+        case noEvaluation = "no-evaluation"
     }
     public var rule: String
     public var reason: Reason
@@ -72,6 +74,7 @@ public struct NotApplied: Sendable, Codable, Equatable {
         case .disabled: return "规则包中已停用（enabled: false）"
         case .parameterNotSet: return "规则包参数未设定\(detail.map { "（\($0)）" } ?? "")，本规则未执行"
         case .noWorkspace: return "未使用工作空间，用地指标未核对"
+        case .noEvaluation: return "未提供亩均效益评价（--evaluation），未查询申请企业类别"
         }
     }
     public var explanationEn: String {
@@ -79,6 +82,7 @@ public struct NotApplied: Sendable, Codable, Equatable {
         case .disabled: return "disabled in the rule pack (enabled: false)"
         case .parameterNotSet: return "rule-pack parameter not set\(detail.map { " (\($0))" } ?? ""): the rule did not run"
         case .noWorkspace: return "no workspace: land quotas were not checked"
+        case .noEvaluation: return "no 亩均效益 evaluation given (--evaluation): the applicant firm's class was not looked up"
         }
     }
 }

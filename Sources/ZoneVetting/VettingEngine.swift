@@ -9,6 +9,9 @@ public final class VettingEngine {
     public let plan: PlanData
     public let analyzer: SiteAnalyzer
     let rules: [any VettingRule]
+    /// The 亩均效益 evaluation applicants are looked up in (`zoneplan check --evaluation`), or nil:
+    /// then the firm-standing rule is listed as not applied.
+    public var standings: FirmStandings?
     /// Clauses by citation, looked up once per engine (a citation that is not a plain key of the
     /// book is parsed on each lookup).
     private var clauseMemo: [String: Clause?] = [:]
@@ -65,15 +68,21 @@ public final class VettingEngine {
         for rule in rules {
             let id = type(of: rule).id
             guard let spec = plan.rulePack.rule(id) else {
+                // Without an evaluation the firm-standing rule would not run anyway: a pack from before
+                // the rule (a decision recorded under 2026.11.2, replayed) stays as it was decided.
+                if rule is FirmStandingRule, standings == nil {
+                    notApplied.append(NotApplied(rule: id, reason: .noEvaluation))
+                    continue
+                }
                 // A rule the engine has but the pack lacks cannot be judged: fail closed.
                 findings.append(Finding(rule: id, outcome: .unverifiable, citation: [],
                                         zh: "规则包缺少该规则，无法审查", en: "the rule pack has no entry for this rule"))
                 continue
             }
             guard spec.enabled else { notApplied.append(NotApplied(rule: id, reason: .disabled)); continue }
-            if let why = rule.notApplied(spec, hasWorkspace: quotas != nil) { notApplied.append(why); continue }
+            if let why = rule.notApplied(spec, hasWorkspace: quotas != nil, hasStandings: standings != nil) { notApplied.append(why); continue }
             findings += try rule.evaluate(RuleInput(application: app, site: site, plan: plan, spec: spec,
-                                                   quotas: quotas, year: quotas == nil ? nil : year))
+                                                   quotas: quotas, year: quotas == nil ? nil : year, standings: standings))
         }
         let counties = site.overlaps(kind: .county).sorted { $0.overlapM2 > $1.overlapM2 }.map { $0.ref() }
         let platforms = site.overlaps(kind: .platform).sorted { $0.overlapM2 > $1.overlapM2 }.map { $0.ref() }

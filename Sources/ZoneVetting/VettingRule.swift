@@ -11,6 +11,8 @@ public struct RuleInput {
     public var quotas: QuotaLedger?
     /// The quota year of the decision.
     public var year: Int?
+    /// The 亩均效益 evaluation the applicant firm is looked up in, or nil: then the firm-standing rule is not run.
+    public var standings: FirmStandings?
 
     public var citation: [String] { spec.citations }
     public var catalog: IndustryCatalog { plan.industries }
@@ -43,11 +45,16 @@ public protocol VettingRule: Sendable {
     /// Why this rule will not run with its pack entry, or nil when it runs. A rule that cannot
     /// run says so here, so the report lists it instead of staying silent.
     func notApplied(_ spec: RuleSpec, hasWorkspace: Bool) -> NotApplied?
+    /// As above, also knowing whether a 亩均效益 evaluation was given; the engine asks this one.
+    func notApplied(_ spec: RuleSpec, hasWorkspace: Bool, hasStandings: Bool) -> NotApplied?
     func evaluate(_ input: RuleInput) throws -> [Finding]
 }
 
 extension VettingRule {
     public func notApplied(_ spec: RuleSpec, hasWorkspace: Bool) -> NotApplied? { nil }
+    public func notApplied(_ spec: RuleSpec, hasWorkspace: Bool, hasStandings: Bool) -> NotApplied? {
+        notApplied(spec, hasWorkspace: hasWorkspace)
+    }
 }
 
 /// The rules the engine runs, in report order.
@@ -55,7 +62,7 @@ public enum RuleRegistry {
     public static let all: [any VettingRule] = [
         JurisdictionRule(), SeaRule(), FunctionZoneRule(), PlatformRule(), LayoutFitRule(),
         LandIntensityRule(), DeclaredAreaRule(), EnergyIntensityRule(), PollutantEmissionsRule(), RestrictedIndustryRule(),
-        LandQuotaRule(),
+        LandQuotaRule(), FirmStandingRule(),
     ]
     public static var schemas: [String: [ParameterSpec]] {
         var d: [String: [ParameterSpec]] = [:]

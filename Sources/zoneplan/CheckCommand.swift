@@ -3,6 +3,7 @@ import Foundation
 import ZoneGeometry
 import ZonePlan
 import ZoneQuery
+import ZoneService
 import ZoneStore
 import ZoneVetting
 
@@ -42,6 +43,12 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Vetting threads, each with its own engine (default: the active processor count). --record vets one at a time.", valueName: "n"))
     var jobs: Int?
 
+    @Option(name: .long, help: ArgumentHelp("A 亩均效益 evaluation (`zoneplan evaluate --format json` output): an applicant with a credit_code is looked up in it and its class shown (rule firm-standing).", valueName: "file"))
+    var evaluation: String?
+
+    @Flag(name: .customLong("evaluation-from-workspace"), help: "Look applicants up in the latest 亩均效益 year stored in the workspace (`zoneplan evaluate import`), as --evaluation does with a file.")
+    var evaluationFromWorkspace = false
+
     @OptionGroup var recording: RecordOptions
 
     @OptionGroup(title: "报部 TXT sites") var site: BaobuSiteOptions
@@ -49,6 +56,35 @@ struct CheckCommand: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("give an application file (or - for standard input)") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        // The ledger does not yet keep the standing a decision saw, so a recorded decision could not be replayed.
+        if evaluation != nil && evaluationFromWorkspace { throw ValidationError("give --evaluation FILE or --evaluation-from-workspace, not both") }
+        if evaluation != nil || evaluationFromWorkspace, recording.record || recording.dryRun {
+            throw ValidationError("--evaluation cannot be used with --record or --dry-run yet (the ledger does not keep the firm's standing)")
+        }
+    }
+
+    /// The evaluation given with --evaluation, or nil; a file that cannot be read or is not
+    /// `evaluate --format json` output is bad input (exit 2).
+    func loadStandings() -> FirmStandings? {
+        if evaluationFromWorkspace {
+            let ws = data.workspace()
+            do {
+                guard let s = try FirmStandingSource.latest(ws.store) else {
+                    fail("--evaluation-from-workspace: the workspace stores no evaluation year; store one with `zoneplan evaluate import FIRMS.csv --year Y --parcels FILE`", code: Exit.notFound)
+                }
+                if !data.quiet { note("亩均效益 standing from the workspace's \(s.year) evaluation (pack \(s.packVersion))") }
+                return s
+            } catch {
+                failWith(error)
+            }
+        }
+        guard let evaluation else { return nil }
+        guard let d = FileManager.default.contents(atPath: evaluation) else {
+            fail("--evaluation \(evaluation): cannot read the file", code: Exit.badInput)
+        }
+        do { return try FirmStandings.fromEvaluationJSON(d, source: evaluation) } catch {
+            fail("--evaluation \(error)", code: Exit.badInput)
+        }
     }
 
     func run() throws {
@@ -123,6 +159,7 @@ struct CheckCommand: ParsableCommand {
             }
         } else {
             let vetter = BatchVetter(plan: plan, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            vetter.standings = loadStandings()
             // Streamed formats are encoded on the workers, in parallel.
             switch format {
             case .jsonl: vetter.encode = { _, result in try Report.jsonLine(result) }

@@ -3,6 +3,7 @@ import Foundation
 import ZoneEvaluation
 import ZoneGeometry
 import ZonePlan
+import ZoneQuery
 import ZoneService
 import ZoneVetting
 
@@ -19,7 +20,7 @@ struct EvaluateCommand: ParsableCommand {
 
 struct EvaluateYearCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "year",
+        commandName: "score",
         abstract: "亩均效益: score and class the firms on industrial land (A/B/C/D), low-efficiency land, class changes.",
         discussion: """
         Reads a year's firm figures (CSV, UTF-8 or GBK, keyed by 统一社会信用代码) and the firms' parcels \
@@ -65,17 +66,7 @@ struct EvaluateYearCommand: ParsableCommand {
         guard (1990...2100).contains(year) else { fail("--year \(year) is not a plausible year", code: Exit.badInput) }
         let plan = try data.load()
         guard let firms else { return try evaluateStored(plan: plan) }
-        let packURL: URL
-        if let pack { packURL = URL(fileURLWithPath: pack) } else {
-            guard let (root, _) = GeoDataLocator.locate(explicit: data.geodata) else {
-                fail("no evaluation pack: pass --pack FILE or --geodata DIR", code: Exit.badGeoData)
-            }
-            packURL = root.appendingPathComponent("evaluation.yaml")
-        }
-        let evaluationPack: EvaluationPack
-        do { evaluationPack = try EvaluationPack.load(contentsOf: packURL, displayName: pack ?? "GeoData/evaluation.yaml") } catch {
-            fail("evaluation pack invalid: \(error)", code: Exit.badGeoData)
-        }
+        let (evaluationPack, _) = loadEvaluationPack(pack, data: data)
         let geography = EvaluationGeography(plan: plan)
         do {
             let inputs = try EvaluationInputs.read(
@@ -132,7 +123,10 @@ struct EvaluateYearCommand: ParsableCommand {
             try bytes.write(to: URL(fileURLWithPath: output))
             if format == .geojson {
                 let style = ((output as NSString).deletingPathExtension) + ".qml"
-                try EvaluationOutput.qml().write(toFile: style, atomically: true, encoding: .utf8)
+                // The same QGIS style writer as the plan layers and results (`LayerStyle`), on `class`.
+                let classes = ClassColour.all.map { LayerStyle.Class(value: $0.value, label: $0.label, rgb: $0.rgb) }
+                try LayerStyle(name: "class", attribute: "class", classes: classes, fillAlpha: 217, outlineWidthMM: 0.2).qml
+                    .write(toFile: style, atomically: true, encoding: .utf8)
                 if !data.quiet { note("wrote \(output) and its QGIS style \(style)") }
             }
         } else {
@@ -173,17 +167,7 @@ struct EvaluateImportCommand: ParsableCommand {
         guard (1990...2100).contains(year) else { fail("--year \(year) is not a plausible year", code: Exit.badInput) }
         let ws = data.workspace()
         let plan = try data.load()
-        let packURL: URL
-        if let pack { packURL = URL(fileURLWithPath: pack) } else {
-            guard let (root, _) = GeoDataLocator.locate(explicit: data.geodata) else {
-                fail("no evaluation pack: pass --pack FILE or --geodata DIR", code: Exit.badGeoData)
-            }
-            packURL = root.appendingPathComponent("evaluation.yaml")
-        }
-        guard let packText = try? String(contentsOf: packURL, encoding: .utf8) else { fail("cannot read the evaluation pack \(packURL.path)", code: Exit.badGeoData) }
-        do { _ = try EvaluationPack.load(ConfigDocument(file: pack ?? "GeoData/evaluation.yaml", text: packText)) } catch {
-            fail("evaluation pack invalid: \(error)", code: Exit.badGeoData)
-        }
+        let (_, packText) = loadEvaluationPack(pack, data: data)
         guard let firmBytes = FileManager.default.contents(atPath: firms) else { fail("\(firms): cannot read the file", code: Exit.badInput) }
         var parcelBytes: Data?
         if let parcels {
@@ -234,17 +218,7 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let ws = data.workspace()
-        let packURL: URL
-        if let pack { packURL = URL(fileURLWithPath: pack) } else {
-            guard let (root, _) = GeoDataLocator.locate(explicit: data.geodata) else {
-                fail("no evaluation pack: pass --pack FILE or --geodata DIR", code: Exit.badGeoData)
-            }
-            packURL = root.appendingPathComponent("evaluation.yaml")
-        }
-        let evaluationPack: EvaluationPack
-        do { evaluationPack = try EvaluationPack.load(contentsOf: packURL, displayName: pack ?? "GeoData/evaluation.yaml") } catch {
-            fail("evaluation pack invalid: \(error)", code: Exit.badGeoData)
-        }
+        let (evaluationPack, _) = loadEvaluationPack(pack, data: data)
         do {
             let table = try FirmTable.read(contentsOf: URL(fileURLWithPath: firms), displayName: firms, pack: evaluationPack)
             let superseded = Set(try ws.store.decisionLinks().compactMap(\.supersedes))
@@ -263,5 +237,21 @@ struct AuditCommand: ParsableCommand {
         } catch {
             failWith(error)
         }
+    }
+}
+
+/// The evaluation pack (`--pack FILE`, else evaluation.yaml in the GeoData folder) and its text;
+/// exit 3 when there is none or it is invalid.
+func loadEvaluationPack(_ pack: String?, data: GeoDataOptions) -> (EvaluationPack, String) {
+    let packURL: URL
+    if let pack { packURL = URL(fileURLWithPath: pack) } else {
+        guard let (root, _) = GeoDataLocator.locate(explicit: data.geodata) else {
+            fail("no evaluation pack: pass --pack FILE or --geodata DIR", code: Exit.badGeoData)
+        }
+        packURL = root.appendingPathComponent("evaluation.yaml")
+    }
+    guard let text = try? String(contentsOf: packURL, encoding: .utf8) else { fail("cannot read the evaluation pack \(packURL.path)", code: Exit.badGeoData) }
+    do { return (try EvaluationPack.load(ConfigDocument(file: pack ?? "GeoData/evaluation.yaml", text: text)), text) } catch {
+        fail("evaluation pack invalid: \(error)", code: Exit.badGeoData)
     }
 }

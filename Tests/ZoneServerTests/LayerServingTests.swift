@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
-import ZoneGeometry
+@testable import ZoneGeometry
 import ZonePlan
 import ZoneQuery
 import ZoneStore
@@ -80,7 +80,7 @@ import ZoneStore
 
             // A new rule pack swaps the snapshot (and drops its cache) but the layer is the same.
             let text = try String(contentsOf: geoData.appendingPathComponent("rulepack.yaml"), encoding: .utf8)
-                .replacingOccurrences(of: #"version: "2026.11.2""#, with: #"version: "2026.11.2-etag""#)
+                .replacingOccurrences(of: #"version: "2026.11.3""#, with: #"version: "2026.11.3-etag""#)
             _ = try other.importRulePack(text: text, source: "test", official: "测试员")
             let afterRules = try await client.execute(uri: uri, method: .get, headers: [.ifNoneMatch: etag1])
             #expect(afterRules.status == .notModified, "the platforms did not change")
@@ -106,15 +106,32 @@ import ZoneStore
         let exported = try LayerExport.features(plan: plan)
         #expect(exported.count > 90)
         var differing: [String] = []
-        for f in exported where GeoJSONBytes.feature(f) != [UInt8](GeoJSONWriter.encode(f)) { differing.append("\(f.id?.stringValue ?? "?")") }
-        #expect(differing.isEmpty, "\(differing.count) features differ from the export: \(differing.prefix(5))")
+        // The reference: the same feature built as a `JSONValue` tree and serialised.
+        func tree(_ f: Feature) -> [UInt8] {
+            var s = "{\"type\":\"Feature\""
+            if let id = f.id { s += ",\"id\":" + id.serialized() }
+            if let env = f.geometry.flatMap({ GeoJSON.rounded($0, 7).envelope }) {
+                s += ",\"bbox\":" + JSONValue.array([.number(env.minX), .number(env.minY), .number(env.maxX), .number(env.maxY)]).serialized()
+            }
+            s += ",\"properties\":" + JSONValue.object(f.properties).serialized()
+            s += ",\"geometry\":" + (f.geometry.map { GeoJSON.jsonValue($0, decimals: 7) } ?? .null).serialized() + "}"
+            return Array(s.utf8)
+        }
+        for f in exported where GeoJSONBytes.feature(f) != tree(f) { differing.append("\(f.id?.stringValue ?? "?")") }
+        #expect(differing.isEmpty, "\(differing.count) features differ from the JSONValue tree: \(differing.prefix(5))")
+        #expect(exported.allSatisfy { GeoJSONWriter.encode($0) == Data(GeoJSONBytes.feature($0)) })
         // Coordinates the fast path must round like printf's %.7f, ties and negatives included.
-        for d in [120.12345675, -0.00000005, 0.00390625, 1.0 / 256, -120.99999995, 30.000000049999, 0.0001, 1e-5, 899_999_999.9999999] {
+        var rng = SystemRandomNumberGenerator()
+        let random = (0..<20_000).map { _ in Double.random(in: -180...180, using: &rng) }
+        for d in [120.12345675, -0.00000005, 0.00390625, 1.0 / 256, -120.99999995, 30.000000049999, 0.0001, 1e-5, 899_999_999.9999999] + random {
             var out: [UInt8] = []
             GeoJSONBytes.number(GeoJSONBytes.round7(d), into: &out)
-            let expected = GeoJSON.encode(geometry: .point(Coordinate(d, 0)))
-            let text = String(decoding: expected, as: UTF8.self)
-            #expect(text.contains("[\(String(decoding: out, as: UTF8.self)),0]"), "\(d): \(String(decoding: out, as: UTF8.self)) vs \(text)")
+            var printf = String(format: "%.7f", d)
+            while printf.hasSuffix("0") { printf.removeLast() }
+            if printf.hasSuffix(".") { printf.removeLast() }
+            if printf == "-0" { printf = "0" }
+            // The value written is printf's 7-decimal value (the text may be shorter, never other).
+            #expect(Double(String(decoding: out, as: UTF8.self)) == Double(printf), "\(d): \(String(decoding: out, as: UTF8.self)) vs \(printf)")
         }
     }
 

@@ -93,6 +93,9 @@ struct SchemaFiveTests {
                 "ALTER TABLE \($0.0) ALTER COLUMN \($0.1) TYPE text USING \(iso($0.1))"
             }
         }
+        // Step 6's tables (亩均效益) did not exist either.
+        downgrade += backend == .postgis ? ["DROP TABLE zp_eval_parcels, zp_eval_firms, zp_eval_years"]
+            : ["SELECT DropGeoTable('zp_eval_parcels')", "DROP TABLE zp_eval_firms", "DROP TABLE zp_eval_years"]
         downgrade.append("DELETE FROM zp_migrations WHERE version >= 5")
         for statement in downgrade { try t.execute(statement) }
         #expect(try t.workspace.store.schemaVersion() == 4)

@@ -1,18 +1,21 @@
 import Foundation
 import ZoneGeometry
 
-/// Features written straight into bytes, the same text `zoneplan export` writes
-/// (`GeoJSONWriter.encode`: `type`, `id`, `bbox`, sorted `properties`, then the geometry with
-/// RFC 7946 winding and at most 7 decimals) without building a `JSONValue` tree per coordinate.
+/// Features written straight into bytes, as `zoneplan export` and the OGC API pages give them:
+/// `type`, `id`, `bbox`, sorted `properties`, then the geometry with RFC 7946 winding and at most
+/// 7 decimals — the text `GeoJSON.jsonValue` + `JSONValue.serialized` would write, without building
+/// a `JSONValue` tree per coordinate.
 ///
-/// Why a second writer: a profile of `/collections/platforms/items?limit=100` put two thirds of
-/// the time in formatting coordinates through `String(format:)` (Foundation's CFString path, once
-/// to round and once to write) and most of the rest in the intermediate values. Here a coordinate
-/// is rounded with integer arithmetic and written as digits; a test checks the bytes equal the
-/// export's for every feature of every layer.
-enum GeoJSONBytes {
-    /// One Feature, byte for byte as `GeoJSONWriter.encode` writes it.
-    static func feature(_ f: Feature) -> [UInt8] {
+/// Why not the tree: a profile of `/collections/platforms/items?limit=100` put two thirds of the
+/// time in formatting coordinates through `String(format:)` (Foundation's CFString path, once to
+/// round and once to write) and most of the rest in the intermediate values. Here a coordinate is
+/// rounded with integer arithmetic and written as digits; a test checks the bytes equal the tree's
+/// for every feature of every layer.
+public enum GeoJSONBytes {
+    /// One Feature as compact JSON with `"type":"Feature"` first (GDAL recognises a GeoJSON text
+    /// sequence by finding it near the start of the file), then `id`, `bbox`, `properties`, and
+    /// the geometry last.
+    public static func feature(_ f: Feature) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 + (f.geometry?.coordinateCount ?? 0) * 24)
         out += Array("{\"type\":\"Feature\"".utf8)
