@@ -1,5 +1,6 @@
 import Foundation
 import ZoneGeometry
+import ZonePlan
 
 /// An approved project as the decision ledger recorded it, with the applicant's committed figures
 /// (the application's `output_wan`, `value_added_wan`, `energy_tce`) and, when the application

@@ -128,7 +128,11 @@ public struct Application: Sendable {
             if case .null = v { continue }
             guard let s = v.stringValue else { throw bad2("properties.\(key)", "must be a text (the 18-character 统一社会信用代码), got \(v.compactDescription)") }
             let code = s.trimmingCharacters(in: .whitespaces).uppercased()
-            if !code.isEmpty { app.creditCode = code; break }
+            guard !code.isEmpty else { continue }
+            // A mistyped code would otherwise look like a firm never evaluated.
+            if let problem = CreditCode.problem(code) { throw bad2("properties.\(key)", "'\(TerminalText.escape(String(code.prefix(40))))' \(problem)") }
+            app.creditCode = code
+            break
         }
         return app
     }

@@ -48,7 +48,7 @@ struct CheckEvaluationTests {
         }
 
         // Not in the evaluation (a new firm): a pass that says so.
-        let r = try CLI.check(["--evaluation", evaluation, try application(creditCode: "91330000000000000X", in: tmp)])
+        let r = try CLI.check(["--evaluation", evaluation, try application(creditCode: "913300000000000004", in: tmp)])
         #expect(r.out.contains("firm-standing/not-evaluated") && r.out.contains("不在2025 年亩均效益评价"), "\(r.out)")
 
         // Without --evaluation the rule is listed as not applied.
@@ -61,7 +61,7 @@ struct CheckEvaluationTests {
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: tmp) }
         let db = tmp.appendingPathComponent("ws.sqlite").path
-        let app = try application(creditCode: "91330000000000000X", in: tmp)
+        let app = try application(creditCode: "913300000000000004", in: tmp)
         #expect(try CLI.run(["init", "--quiet", "--geodata", CLI.geodata.path, "--db", db]).status == 0)
         // No year stored yet: said, not silently skipped.
         let none = try CLI.check(["--db", db, "--evaluation-from-workspace", app])

@@ -1,5 +1,6 @@
 import Testing
 @testable import ZoneEvaluation
+import ZonePlan
 
 @Suite struct CreditCodeTests {
     /// Codes published on the firms' own licences (Alibaba (China), Tencent, Huawei, a public example).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZoneEvaluation
+import ZonePlan
 
 @Suite struct EvaluatorTests {
     let pack: EvaluationPack

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZoneGeometry
 @testable import ZoneEvaluation
+import ZonePlan
 
 @Suite struct FirmTableTests {
     let pack: EvaluationPack

@@ -118,6 +118,12 @@ import ZonePlan
         #expect(try parse(["统一社会信用代码": .string(Self.b)]).creditCode == Self.b)
         #expect(try parse([:]).creditCode == nil)
         #expect(throws: ApplicationError.self) { try parse(["credit_code": .number(913304)]) }
+        // A mistyped code is bad input naming the field and why, not a firm "not evaluated".
+        #expect(throws: ApplicationError(application: "t (x)", field: "properties.credit_code",
+                                         message: "'91330000000000000X' check character is 'X', expected '4' (GB 32100-2015)")) {
+            try parse(["credit_code": .string("91330000000000000X")])
+        }
+        #expect(throws: ApplicationError.self) { try parse(["统一社会信用代码": .string("9133")]) }
     }
 
     @Test func evaluationJSONIsReadAndBadOnesAreNamed() throws {

@@ -24,11 +24,12 @@ public struct FirmStandingRule: VettingRule {
                             en: "the application gives no 统一社会信用代码 (credit_code): \(ofEn) was not looked up")]
         }
         // Not found is a pass: new firms (招商引资) are not evaluated until they have produced for a
-        // year or two, and the plans grant or withhold nothing for that. A mistyped code lands here too.
+        // year or two, and the plans grant or withhold nothing for that. (A malformed code never gets
+        // here: it is refused when the application is read.)
         guard let firm = standings.standing(of: code) else {
             return [Finding(rule: Self.id, check: "not-evaluated", outcome: .pass, basis: .dataCheck, citation: [],
-                            zh: "\(code) 不在\(of)中（新企业或评价范围外），无 AB 类倾斜，亦无 D 类限制；请核对代码是否有误",
-                            en: "\(code) is not in \(ofEn) (a new firm, or outside the evaluation): no A/B priority, no D-class restriction; check the code is not mistyped")]
+                            zh: "\(code) 不在\(of)中（新企业或评价范围外），无 AB 类倾斜，亦无 D 类限制",
+                            en: "\(code) is not in \(ofEn) (a new firm, or outside the evaluation): no A/B priority, no D-class restriction")]
         }
         let who = firm.name.map { "\($0)（\(code)）" } ?? code
         let whoEn = firm.name.map { "\($0) (\(code))" } ?? code
