@@ -77,20 +77,20 @@ public final class PGSession {
     /// statement after the lock sees everything the previous writers committed.
     public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
         try query("BEGIN ISOLATION LEVEL READ COMMITTED")
-        do {
+        return try committing {
             try query("SELECT pg_advisory_xact_lock($1)", [.int(PostGISStore.writersLock)])
-            let result = try body()
-            try query("COMMIT")
-            return result
-        } catch {
-            _ = try? query("ROLLBACK")
-            throw error
+            return try body()
         }
     }
 
     /// One snapshot for every statement of `body` (REPEATABLE READ, READ ONLY); no lock taken.
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
         try query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return try committing(body)
+    }
+
+    /// Runs `body` in the transaction just begun: COMMIT after it, ROLLBACK if it (or COMMIT) throws.
+    private func committing<T>(_ body: () throws -> T) throws -> T {
         do {
             let result = try body()
             try query("COMMIT")

@@ -100,19 +100,17 @@ public final class SQLiteConnection {
     /// failing at commit; the body's work commits together or not at all.
     public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
         try beginImmediate()
-        do {
-            let v = try body()
-            try execute("COMMIT")
-            return v
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
+        return try committing(body)
     }
 
     /// A deferred transaction: its first read fixes the snapshot the rest of `body` sees (WAL).
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN DEFERRED")
+        return try committing(body)
+    }
+
+    /// Runs `body` in the transaction just begun: COMMIT after it, ROLLBACK if it (or COMMIT) throws.
+    private func committing<T>(_ body: () throws -> T) throws -> T {
         do {
             let v = try body()
             try execute("COMMIT")
