@@ -16,10 +16,13 @@ test: deps
 	$(SWIFT) test
 
 # Crash loop for the decision ledger (not part of `make test`): kill -9 a recording zoneplan at
-# random moments, check the workspace after each kill. ROUNDS=50 make crashtest for a shorter run.
+# random moments, check the workspace after each kill; then kill -9 `zoneplan serve` while 8 clients
+# record (group commit), SERVER_ROUNDS times. ROUNDS=50 make crashtest for a shorter run.
 ROUNDS ?= 200
+SERVER_ROUNDS ?= 20
 crashtest: build
 	bash scripts/crashtest.sh --rounds $(ROUNDS) --bin $(BIN)
+	bash scripts/crashtest_server.sh --rounds $(SERVER_ROUNDS) --bin $(BIN)
 
 # libFuzzer on each reader (Fuzz/; not part of `make test`): FUZZ_SECONDS per reader, ASan, at nice 19.
 # FUZZ_READERS="baobu-txt shapefile" for some; see docs/RELIABILITY.md.

@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore", "ZonePostGIS"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZonePostGISTests", dependencies: ["ZonePostGIS", "ZoneStore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZoneServerTests", dependencies: [
-            "ZoneServer", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "ZoneServer", "ZonePostGIS", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZoneEvaluationTests", dependencies: ["ZoneEvaluation", "ZoneVetting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZoneQueryTests", dependencies: ["ZoneQuery"], resources: [.copy("Fixtures")]),
@@ -90,6 +90,7 @@ if Context.environment["ZONEPLAN_FUZZ"] != nil {
         .executableTarget(name: "fuzz-rulepack-yaml", dependencies: ["FuzzSupport", "ZoneEvaluation", "ZonePlan", "ZoneVetting"],
                           path: "Fuzz/RulePack"),
         .executableTarget(name: "fuzz-shapefile", dependencies: ["FuzzSupport", "ZoneStore", "ZonePlan"], path: "Fuzz/Shapefile"),
+        .executableTarget(name: "fuzz-evaluation-csv", dependencies: ["FuzzSupport", "ZoneEvaluation"], path: "Fuzz/EvaluationCSV"),
         .executableTarget(name: "fuzz-server-request", dependencies: [
             "FuzzSupport", "ZoneServer", "ZoneQuery",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),

@@ -4,13 +4,14 @@
 # reader's fuzzer for FUZZ_SECONDS at low priority. A crash leaves its input in
 # Fuzz/artifacts/<reader>/; make it a fixture and a regression test (docs/RELIABILITY.md).
 #   bash Fuzz/run.sh [reader ...]      readers: baobu-txt application-geojson rulepack-yaml shapefile server-request
+#                                      evaluation-csv
 #   FUZZ_SECONDS=120 (per reader)  FUZZ_NO_BUILD=1 (use the built binaries)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/opt/swift/usr/bin"
 SECONDS_EACH=${FUZZ_SECONDS:-120}
 READERS=("$@")
-[ ${#READERS[@]} -gt 0 ] || READERS=(baobu-txt application-geojson rulepack-yaml shapefile server-request)
+[ ${#READERS[@]} -gt 0 ] || READERS=(baobu-txt application-geojson rulepack-yaml shapefile server-request evaluation-csv)
 SCRATCH=.build-fuzz
 BIN=$SCRATCH/debug
 WORK=$SCRATCH/corpus
@@ -50,6 +51,13 @@ seed() {  # seed <reader> <dir>: the fixtures a reader's seed corpus starts from
       # Past finds stay in the seeds, so every run replays them first.
       python3 Fuzz/seed_shapefiles.py "$d" Tests/CLITests/Fixtures/bad-input
       rm -rf "$tmp" ;;
+    evaluation-csv)
+      # Small slices of the example years (whole files are 2,000 rows: slow seeds), the test
+      # fixtures and a GBK copy, so both encodings are explored.
+      for y in 2024 2025; do head -40 GeoData/examples/evaluation/firms-$y.csv > "$d/firms-$y-head.csv"; done
+      cp Tests/ZoneEvaluationTests/Fixtures/*.csv "$d"/
+      find Tests -path '*Fixtures*' -name '*.csv' -size -64k -exec cp {} "$d"/ \; 2>/dev/null || true
+      iconv -f UTF-8 -t GBK "$d/firms-2025-head.csv" > "$d/firms-2025-gbk.csv" 2>/dev/null || rm -f "$d/firms-2025-gbk.csv" ;;
     server-request)
       local i=0
       for g in GeoData/examples/*.geojson GeoData/examples/bad/*.geojson Tests/CLITests/Fixtures/bad-input/*.geojson \

@@ -2,7 +2,7 @@
 # Installs the Debian packages ZonePlanner builds and tests against, when any is missing.
 # Usage: scripts/install-deps.sh [extra-package ...]   (root: apt-get; otherwise sudo if present)
 set -euo pipefail
-pkgs=(pkg-config zlib1g-dev libgeos-dev libproj-dev proj-data libspatialite-dev libsqlite3-dev gdal-bin libjs-leaflet chromium poppler-utils fonts-noto-cjk postgresql-15 postgresql-15-postgis-3 "$@")
+pkgs=(pkg-config zlib1g-dev libgeos-dev libproj-dev proj-data libspatialite-dev libsqlite3-dev sqlite3 curl gdal-bin libjs-leaflet chromium poppler-utils fonts-noto-cjk postgresql-15 postgresql-15-postgis-3 "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -244,6 +244,12 @@ def examples():
     computed = area_mu_of(f["geometry"])
     f["properties"]["declared_area_mu"] = round(computed * 1.05, 2)
     out.append((name, f))
+
+    g = site_inside([geom("platform-prov-phedz"), key_zone_of("330482")], 60)
+    out.append(edge("restricted-policy-item.geojson", g,
+                    "示意：60 亩位于平湖经济开发区；申报属产业结构调整指导目录（2024年本）限制类 一、2（单线 5 万立方米/年以下的刨花板生产装置），单线产能 3 万立方米/年。预期 reject（national-policy/restricted）。",
+                    name="示例：单线3万立方米/年刨花板生产线项目", industry="C2023",
+                    policy_items=["限制类 一、2"], capacity={"value": 30000, "unit": "立方米/年"}, **fig))
     return out
 
 
@@ -306,6 +312,7 @@ def bad_inputs(good_geom):
     write(os.path.join(bad, "non-numeric-output.geojson"), f({"output_wan": "很多"}))
     write(os.path.join(bad, "unknown-industry.geojson"), f({"industry": "C9999"}))
     write(os.path.join(bad, "not-a-feature.geojson"), good_geom)
+    write(os.path.join(bad, "unknown-policy-item.geojson"), f({"policy_items": ["限制类 九十九、1"]}))
 
 
 def main():

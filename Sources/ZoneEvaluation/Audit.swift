@@ -24,6 +24,8 @@ public struct AuditFinding: Sendable {
     public struct Check: Sendable {
         /// output (承诺产值 vs 主营业务收入), value_added, energy.
         public var figure: String
+        /// The application's property holding the commitment: `output_wan`, `value_added_wan`, `energy_tce`.
+        public var committedField: String
         public var committed: Double
         public var actual: Double
         /// actual ÷ committed.
@@ -70,7 +72,7 @@ public enum Audit {
             var checks: [AuditFinding.Check] = []
             for (prop, field, name, lowerIsWorse) in pairs {
                 guard let c = p.properties[prop]?.doubleValue, c > 0, let a = actual(firm, field) else { continue }
-                checks.append(.init(figure: name, committed: c, actual: a, ratio: a / c, shortfall: lowerIsWorse ? a < c : a > c))
+                checks.append(.init(figure: name, committedField: prop, committed: c, actual: a, ratio: a / c, shortfall: lowerIsWorse ? a < c : a > c))
             }
             if checks.isEmpty {
                 return AuditFinding(project: p, firmName: firm.name, status: .noFigures, reason: "no committed figure with an actual one to compare", checks: [])

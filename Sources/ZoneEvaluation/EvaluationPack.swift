@@ -81,6 +81,19 @@ public struct LowEfficiencyRule: Sendable, Equatable {
     public var idleAtMost: Double
     public var unclaimedParcelsIdle: Bool
     public var source: PackSource
+    /// Land far below its own approval commitments; nil when the pack does not say (older packs).
+    public var belowCommitment: BelowCommitmentRule?
+}
+
+/// A firm's land is low-efficiency when an approved project of the firm (a ledger decision whose
+/// application carried its 统一社会信用代码, decided before the year) produces at most `atMost` of
+/// a committed figure: actual ÷ committed ≤ `atMost` for any of `figures`.
+public struct BelowCommitmentRule: Sendable, Equatable {
+    /// The committed figures of an application that can fall short: `output_wan`, `value_added_wan`.
+    public static let knownFigures = ["output_wan", "value_added_wan"]
+    public var atMost: Double
+    public var figures: [String]
+    public var source: PackSource
 }
 
 /// The versioned evaluation pack (`GeoData/evaluation.yaml`).
@@ -274,8 +287,19 @@ public struct EvaluationPack: Sendable {
         guard let unclaimed = lNode["unclaimed_parcels_idle"]?.bool else {
             throw doc.error(lNode, "low_efficiency.unclaimed_parcels_idle", "expected true or false")
         }
+        var belowCommitment: BelowCommitmentRule?
+        if let bNode = lNode["below_commitment"] {
+            let path = "low_efficiency.below_commitment"
+            let atMost = try number(doc, bNode, "at_most", path: path, range: 0...1)
+            let figures = try doc.stringList(bNode, "figures", path: path)
+            guard !figures.isEmpty else { throw doc.error(bNode["figures"], "\(path).figures", "name at least one of \(BelowCommitmentRule.knownFigures.joined(separator: ", "))") }
+            for f in figures where !BelowCommitmentRule.knownFigures.contains(f) {
+                throw doc.error(bNode["figures"], "\(path).figures", "unknown committed figure '\(f)' (known: \(BelowCommitmentRule.knownFigures.joined(separator: ", ")))")
+            }
+            belowCommitment = BelowCommitmentRule(atMost: atMost, figures: figures, source: try source(doc, bNode, path: path))
+        }
         let low = LowEfficiencyRule(classes: lowClasses, idleField: idleField, idleAtMost: idleAtMost, unclaimedParcelsIdle: unclaimed,
-                                    source: try source(doc, lNode, path: "low_efficiency"))
+                                    source: try source(doc, lNode, path: "low_efficiency"), belowCommitment: belowCommitment)
 
         return EvaluationPack(version: version, effective: effective, title: title, method: method, citations: citations,
                               inputs: inputs, scopes: scopes, classes: scheme, exempt: exempt, lowEfficiency: low, file: doc.file)

@@ -42,6 +42,21 @@ public struct FirmEvaluation: Sendable {
     public var tableIndex: Int = 0
     /// Indices of its parcels in `EvaluationResult.parcels`.
     public var parcelIndices: [Int] = []
+    /// An approved project of the firm far below its commitment (the pack's `below_commitment`);
+    /// nil when none is, or no ledger was given.
+    public var belowCommitment: CommitmentShortfall? = nil
+}
+
+/// The approved project whose actual figure falls furthest below what was committed.
+public struct CommitmentShortfall: Sendable, Equatable {
+    public var decisionId: Int64
+    public var project: String
+    /// The application's property: `output_wan` or `value_added_wan`.
+    public var figure: String
+    public var committed: Double
+    public var actual: Double
+    /// actual ÷ committed.
+    public var ratio: Double
 }
 
 /// A parcel of low-efficiency land (腾笼换鸟, 000:360).
@@ -52,7 +67,8 @@ public struct LowEfficiencyParcel: Sendable {
     public var county: String?
     public var platforms: [String]
     public var areaMu: Double
-    /// "D" (the class), "idle" (no production), "unclaimed" (no firm of the year on it).
+    /// "D" (the class), "idle" (no production), "below-commitment" (far below its approval
+    /// commitments), "unclaimed" (no firm of the year on it).
     public var reason: String
 }
 
@@ -66,6 +82,9 @@ public struct EvaluationResult: Sendable {
     public var lowEfficiency: [LowEfficiencyParcel]
     /// (scope, group) → indicator id → benchmark used.
     public var benchmarks: [String: [String: Double]]
+    /// With approved projects given (a ledger): how many were decided before the year; nil without,
+    /// or when none was.
+    public var commitmentsChecked: Int? = nil
 }
 
 /// Scores and classes every firm exactly as the pack says. Pure: no I/O, no GEOS.
@@ -73,11 +92,21 @@ public struct Evaluator: Sendable {
     public var pack: EvaluationPack
     public init(pack: EvaluationPack) { self.pack = pack }
 
-    public func evaluate(_ table: FirmTable, parcels: [Parcel], year: Int, previous: FirmTable? = nil, previousYear: Int? = nil) -> EvaluationResult {
+    /// `commitments`: the approved projects of the ledger (nil: no ledger); a firm's land is
+    /// low-efficiency when one of its projects is far below its commitment (`below_commitment`).
+    public func evaluate(_ table: FirmTable, parcels: [Parcel], year: Int, previous: FirmTable? = nil, previousYear: Int? = nil,
+                         commitments: [CommittedProject]? = nil) -> EvaluationResult {
         var firms = assess(table, parcels: parcels, year: year)
         var benchmarks: [String: [String: Double]] = [:]
         score(&firms, table: table, benchmarks: &benchmarks)
         classify(&firms)
+        var checked: Int?
+        if let commitments {
+            let findings = Audit.run(commitments, table: table, year: year)
+            // Nothing decided before the year: the output stays as without a ledger.
+            checked = findings.isEmpty ? nil : findings.count
+            if let rule = pack.lowEfficiency.belowCommitment { markBelowCommitment(&firms, findings, rule: rule) }
+        }
         if let previous {
             var prior = assess(previous, parcels: parcels, year: previousYear ?? year - 1)
             var unused: [String: [String: Double]] = [:]
@@ -95,7 +124,22 @@ public struct Evaluator: Sendable {
         return EvaluationResult(packVersion: pack.version, packTitle: pack.title, year: year,
                                 previousYear: previous == nil ? nil : (previousYear ?? year - 1),
                                 firms: firms, parcels: parcels, lowEfficiency: lowEfficiency(firms, parcels: parcels),
-                                benchmarks: benchmarks)
+                                benchmarks: benchmarks, commitmentsChecked: checked)
+    }
+
+    /// The furthest shortfall at or under the rule's share, per firm (ties: the earlier decision).
+    func markBelowCommitment(_ firms: inout [FirmEvaluation], _ findings: [AuditFinding], rule: BelowCommitmentRule) {
+        var worst: [String: CommitmentShortfall] = [:]
+        for f in findings {
+            guard let code = f.project.creditCode else { continue }
+            for c in f.checks where rule.figures.contains(c.committedField) && c.ratio <= rule.atMost {
+                if let w = worst[code], w.ratio <= c.ratio { continue }
+                worst[code] = CommitmentShortfall(decisionId: f.project.decisionId, project: f.project.name, figure: c.committedField,
+                                                  committed: c.committed, actual: c.actual, ratio: c.ratio)
+            }
+        }
+        guard !worst.isEmpty else { return }
+        for i in firms.indices { firms[i].belowCommitment = worst[firms[i].creditCode] }
     }
 
     /// Land, place, scope and the reasons a firm cannot be judged.
@@ -288,6 +332,7 @@ public struct Evaluator: Sendable {
             let reason: String?
             if let c = f.firmClass, rule.classes.contains(c) { reason = c.rawValue }
             else if f.idle { reason = "idle" }
+            else if f.belowCommitment != nil { reason = "below-commitment" }
             else { reason = nil }
             guard let reason, let land = f.landMu, land > 0 else { continue }
             if f.parcelIds.isEmpty {

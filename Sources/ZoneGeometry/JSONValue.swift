@@ -312,11 +312,12 @@ enum JSONWriter {
             out += "]"
         case .object(let o):
             out += "{"
-            for (k, key) in o.keys.sorted().enumerated() {
+            // Pairs sorted once: looking each sorted key up again hashed every key twice.
+            for (k, member) in o.sorted(by: { $0.key < $1.key }).enumerated() {
                 if k > 0 { out += "," }
-                writeString(key, into: &out)
+                writeString(member.key, into: &out)
                 out += ":"
-                write(o[key]!, into: &out, numberDecimals: numberDecimals)
+                write(member.value, into: &out, numberDecimals: numberDecimals)
             }
             out += "}"
         }
@@ -344,6 +345,13 @@ enum JSONWriter {
 
     static func writeString(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings need no escape and are appended whole: scalar by scalar was a fifth of the
+        // time of writing a 100,000-firm evaluation.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += s
+            out += "\""
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""

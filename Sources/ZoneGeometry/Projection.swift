@@ -91,9 +91,9 @@ public final class CoordinateTransformer {
         _ = proj_context_set_enable_network(ctx.pointer, 0)
         // proj_create_crs_to_crs searches proj.db (~20–30 ms); the operation it picks is the same
         // for the same PROJ and database, so it is built from its PROJ string when known
-        // (`PROJOperationCache`, ~0.1 ms) — only if the string reads back as itself.
-        let cacheKey = PROJOperationCache.environmentKey(ctx.pointer).map { PROJOperationCache.key(source, target, $0) }
-        if let cacheKey, let text = PROJOperationCache.shared.text(for: cacheKey), let made = proj_create(ctx.pointer, text) {
+        // (`UserCache.projOperations`, ~0.1 ms) — only if the string reads back as itself.
+        let cacheKey = UserCache.projEnvironmentKey(ctx.pointer).map { UserCache.projKey(source, target, $0) }
+        if let cacheKey, let text = UserCache.projOperations.text(for: cacheKey), let made = proj_create(ctx.pointer, text) {
             let object = PROJObject(context: ctx, pointer: made)
             if let back = proj_as_proj_string(ctx.pointer, made, PJ_PROJ_5, nil), String(cString: back) == text {
                 pj = object
@@ -111,7 +111,7 @@ public final class CoordinateTransformer {
         // Only a single operation has a PROJ string; a choice between several (none of ours) is
         // searched again next time.
         if let cacheKey, let text = proj_as_proj_string(ctx.pointer, norm, PJ_PROJ_5, nil) {
-            PROJOperationCache.shared.remember(String(cString: text), for: cacheKey)
+            UserCache.projOperations.remember(String(cString: text), for: cacheKey)
         }
     }
 

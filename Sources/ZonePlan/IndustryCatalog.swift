@@ -23,6 +23,10 @@ public struct IndustryCatalog: Sendable {
     public var codes: [String: Code]
     public var terms: [String: Term]
     public var classes: [String: IndustryClass]
+    /// The industry-policy catalogues read over this vocabulary (`policy-catalogue.yaml`). They
+    /// travel with the vocabulary because whoever reads an application with it (CLI, server,
+    /// workspace, batch) must check the catalogue items the application declares.
+    public var policy: PolicyCatalogues = .empty
 
     /// `C3825`, `C38`, `C`, `D44`: a section letter then 2–4 digits.
     public static func isWellFormed(_ code: String) -> Bool {

@@ -27,6 +27,14 @@ public struct PlanData: Sendable {
     public var clausesText: String = ""
     /// What each seed citation says (`clauses.yaml` in the GeoData root); `.empty` if there is none.
     public var clauses: ClauseBook = .empty
+    /// The industry-policy catalogues (`policy-catalogue.yaml` in the GeoData root, plus any added).
+    public var policy: PolicyCatalogues {
+        get { industries.policy }
+        set { industries.policy = newValue }
+    }
+
+    /// Adds a catalogue in the same format (e.g. a province's stricter lists).
+    public mutating func addPolicyCatalogue(_ c: PolicyCatalogue) throws { try industries.policy.add(c) }
 
     public init(root: URL, geodataVersion: String, layers: [PlanLayer], industries: IndustryCatalog, rulePack: RulePack) {
         self.root = root; self.geodataVersion = geodataVersion; self.layers = layers
@@ -40,7 +48,8 @@ public struct PlanData: Sendable {
     /// vocabulary. Two plans with the same string give the same verdicts.
     public var snapshotVersion: String {
         let layerPart = layerVersions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-        return "geodata \(geodataVersion); layers \(layerPart); rule pack \(rulePack.version); vocabulary \(industries.version)"
+        let policyPart = policy.isEmpty ? "" : "; policy " + policy.catalogues.map { "\($0.id)=\($0.version)" }.joined(separator: ",")
+        return "geodata \(geodataVersion); layers \(layerPart); rule pack \(rulePack.version); vocabulary \(industries.version)\(policyPart)"
     }
     public func feature(id: String) -> PlanFeature? { allFeatures.first { $0.id == id } }
     public func features(kind: FeatureKind) -> [PlanFeature] { allFeatures.filter { $0.kind == kind } }
@@ -48,7 +57,8 @@ public struct PlanData: Sendable {
     public func hasFeatures(kind: FeatureKind) -> Bool { kinds.contains(kind) }
     public func layer(named name: String) -> PlanLayer? { layers.first { $0.name == name } }
 
-    /// Loads `manifest.json`, every layer it lists, `industries.yaml` and `rulepack.yaml`.
+    /// Loads `manifest.json`, every layer it lists, `industries.yaml` and `rulepack.yaml` (and
+    /// `clauses.yaml` and `policy-catalogue.yaml` where present).
     /// - Parameter ruleSchemas: the parameters each rule takes (from the vetting engine); the pack
     ///   is checked against them.
     public static func load(from root: URL, ruleSchemas: [String: [ParameterSpec]]) throws -> PlanData {
@@ -99,16 +109,19 @@ public struct PlanData: Sendable {
         plan.rulePackText = packDoc.text
         for l in layers { plan.layerVersions[l.name] = version }
         (plan.clauses, plan.clausesText) = try readClauses(in: root)
+        if let c = try readPolicyCatalogue(in: root, vocabulary: industries) { try plan.addPolicyCatalogue(c) }
         return plan
     }
 
     /// Builds a plan from stored parts (a workspace): layer feature collections, the vocabulary
-    /// and the rule pack as texts. The same checks as for a GeoData folder apply.
+    /// and the rule pack as texts. The same checks as for a GeoData folder apply. Policy catalogues
+    /// come as texts too; nil reads `policy-catalogue.yaml` in `root` if there is one.
     public static func assemble(origin: String, root: URL, geodataVersion: String,
                                 layers: [(name: String, title: String, label: String, geojson: Data, version: String)],
                                 industriesText: String, industriesLabel: String,
                                 rulePackText: String, rulePackLabel: String,
                                 clausesText: String? = nil, clausesLabel: String = "clauses.yaml",
+                                policyCatalogues: [(label: String, text: String)]? = nil,
                                 ruleSchemas: [String: [ParameterSpec]]) throws -> PlanData {
         let engine = GeometryEngine()
         let industriesDoc = try ConfigDocument(file: industriesLabel, text: industriesText)
@@ -122,14 +135,17 @@ public struct PlanData: Sendable {
                 throw PlanDataError(file: l.label, message: "\(error)")
             }
             var planFeatures: [PlanFeature] = []
+            let validity = LayerValidity(features)
             for (i, f) in features.enumerated() {
-                let pf = try planFeature(f, index: i, file: l.label, layer: l.name, industries: industries, engine: engine)
+                let pf = try planFeature(f, index: i, file: l.label, layer: l.name, industries: industries,
+                                         engine: validity.known ? nil : engine)
                 if let other = seen[pf.id] {
                     throw PlanDataError(file: l.label, featureId: pf.id, field: "id", message: "duplicate id (also in \(other))")
                 }
                 seen[pf.id] = l.label
                 planFeatures.append(pf)
             }
+            validity.passed()
             out.append(PlanLayer(name: l.name, title: l.title, file: l.label, features: planFeatures))
             versions[l.name] = l.version
         }
@@ -146,7 +162,21 @@ public struct PlanData: Sendable {
         } else {
             (plan.clauses, plan.clausesText) = try readClauses(in: root)
         }
+        if let policyCatalogues {
+            for (label, text) in policyCatalogues {
+                try plan.addPolicyCatalogue(PolicyCatalogue.load(ConfigDocument(file: label, text: text), vocabulary: industries))
+            }
+        } else if let c = try readPolicyCatalogue(in: root, vocabulary: industries) {
+            try plan.addPolicyCatalogue(c)
+        }
         return plan
+    }
+
+    /// `policy-catalogue.yaml` in `root`, or nil when the folder has none (the rule is then not applied).
+    static func readPolicyCatalogue(in root: URL, vocabulary: IndustryCatalog) throws -> PolicyCatalogue? {
+        let url = root.appendingPathComponent("policy-catalogue.yaml")
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return try PolicyCatalogues.read(url, displayName: display(url, root), vocabulary: vocabulary)
     }
 
     /// `clauses.yaml` in `root` and its text, or `.empty` and "" when the folder has none.
@@ -172,14 +202,33 @@ public struct PlanData: Sendable {
             throw PlanDataError(file: displayName, message: "\(error)")
         }
         var out: [PlanFeature] = []
+        let validity = LayerValidity(features)
         for (i, f) in features.enumerated() {
-            out.append(try planFeature(f, index: i, file: displayName, layer: name, industries: industries, engine: engine))
+            out.append(try planFeature(f, index: i, file: displayName, layer: name, industries: industries,
+                                       engine: validity.known ? nil : engine))
         }
+        validity.passed()
         return PlanLayer(name: name, title: title, file: displayName, features: out)
     }
 
+    /// Whether GEOS already found every geometry of a layer valid (`ValidityMemo`: keyed by every
+    /// coordinate, so any change is checked again); `passed()` remembers a layer that was checked.
+    struct LayerValidity {
+        let key: String
+        let count: Int
+        let known: Bool
+        init(_ features: [Feature]) {
+            let geometries = features.compactMap(\.geometry)
+            key = ValidityMemo.key(geometries)
+            count = geometries.count
+            known = ValidityMemo.flags(for: key).map { $0.count == geometries.count && !$0.contains(false) } ?? false
+        }
+        func passed() { if !known { ValidityMemo.remember(Array(repeating: true, count: count), for: key) } }
+    }
+
+    /// `engine` nil: the geometry's validity is already known (`LayerValidity`); GEOS is not asked.
     static func planFeature(_ f: Feature, index: Int, file: String, layer: String,
-                            industries: IndustryCatalog, engine: GeometryEngine) throws -> PlanFeature {
+                            industries: IndustryCatalog, engine: GeometryEngine?) throws -> PlanFeature {
         let p = f.properties
         let fallbackId = "features[\(index)]"
         func fail(_ field: String, _ message: String, id: String? = nil) -> PlanDataError {
@@ -257,11 +306,13 @@ public struct PlanData: Sendable {
         let focus = try terms("industries", p["industries"])
         guard let geometry = f.geometry else { throw fail("geometry", "missing") }
         guard geometry.isPolygonal else { throw fail("geometry", "expected Polygon or MultiPolygon, got \(geometry.typeName)") }
-        let report: ValidityReport
-        do { report = try engine.validity(geometry) } catch { throw fail("geometry", "\(error)") }
-        if !report.isValid {
-            let at = report.location.map { String(format: " at %.7f %.7f", $0.x, $0.y) } ?? ""
-            throw fail("geometry", "invalid geometry: \(report.reason)\(at)")
+        if let engine {
+            let report: ValidityReport
+            do { report = try engine.validity(geometry) } catch { throw fail("geometry", "\(error)") }
+            if !report.isValid {
+                let at = report.location.map { String(format: " at %.7f %.7f", $0.x, $0.y) } ?? ""
+                throw fail("geometry", "invalid geometry: \(report.reason)\(at)")
+            }
         }
         return PlanFeature(id: id, name: name, nameEn: p["name_en"]?.stringValue, kind: kind, layer: layer,
                            source: source, geometryMethod: method, schematic: schematic, accuracyM: accuracy,

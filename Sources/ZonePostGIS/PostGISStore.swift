@@ -65,7 +65,9 @@ public final class PostGISStore: SQLWorkspaceStore, WorkspaceStore {
         guard version > 0 else { return ["the schema is not initialised"] }
         if version > Migrations.latest { problems.append("schema version \(version) is newer than this program knows (\(Migrations.latest))") }
         let guarded = [("zp_feature_history", 1), ("zp_decisions", 2), ("zp_quota_entries", 3), ("zp_decision_inputs", 4),
-                       ("zp_eval_years", 6), ("zp_eval_firms", 6), ("zp_eval_parcels", 6)]
+                       ("zp_eval_years", 6), ("zp_eval_firms", 6), ("zp_eval_parcels", 6),
+                       ("zp_people", 7), ("zp_person_roles", 7), ("zp_person_tokens", 7), ("zp_workflow_settings", 7),
+                       ("zp_cases", 7), ("zp_case_steps", 7)]
         for (table, since) in guarded where version >= since {
             for op in ["no_update", "no_delete", "no_truncate"] {
                 let name = "\(table)_\(op)"

@@ -62,21 +62,14 @@ public enum GeoJSONWriter {
             }
         case .geojson:
             // A FeatureCollection with a bbox; features are encoded one by one for the progress bar.
-            var body = Data("{\"type\":\"FeatureCollection\"".utf8)
-            let env = features.compactMap { $0.geometry.flatMap { GeoJSON.rounded($0, 7).envelope } }
-                .reduce(nil) { (acc: Envelope?, e) in acc.map { $0.union(e) } ?? e }
-            if let env {
-                body.append(Data(",\"bbox\":\(JSONValue.array([.number(env.minX), .number(env.minY), .number(env.maxX), .number(env.maxY)]).serialized())".utf8))
-            }
-            body.append(Data(",\"features\":[".utf8))
-            try sink(body)
+            try sink(Data(GeoJSONBytes.collectionOpening(features)))
             for (i, f) in features.enumerated() {
                 var d = Data(i == 0 ? "\n".utf8 : ",\n".utf8)
                 d.append(encode(f))
                 try sink(d)
                 progress?.advance()
             }
-            try sink(Data("\n]}\n".utf8))
+            try sink(Data(GeoJSONBytes.collectionClosing))
         }
     }
 

@@ -38,9 +38,10 @@ public enum DecisionNumber {
 
 /// The printable report of a recorded decision for shells outside the server (`zoneplan report`).
 public enum PrintableReport {
-    public static func html(decision: DecisionRecord, number: String, snapshot: PlanSnapshot) throws -> String {
+    public static func html(decision: DecisionRecord, number: String, snapshot: PlanSnapshot, signedCase: CaseRecord? = nil) throws -> String {
         let worker = try Worker(snapshot: snapshot)
-        return try DecisionReport.html(result: decision.result, site: decision.site, worker: worker, decision: decision, number: number)
+        return try DecisionReport.html(result: decision.result, site: decision.site, worker: worker, decision: decision, number: number,
+                                       signedCase: signedCase)
     }
 }
 
@@ -301,7 +302,7 @@ enum DecisionReport {
     }
 
     static func html(result r: VettingResult, site: Geometry, worker: Worker, decision: DecisionRecord?, number: String?,
-                     now: Date = Date()) throws -> String {
+                     signedCase: CaseRecord? = nil, now: Date = Date()) throws -> String {
         let plan = worker.plan
         let involved = involvement(r)
         let (map, key, numberOf) = try siteMap(site: site, involved: involved, plan: plan, worker: worker)
@@ -380,14 +381,7 @@ enum DecisionReport {
         }
         h += "</table><p class=\"note\">\(book.version.isEmpty ? "" : "条文摘自 quoted from clauses.yaml \(esc(book.version)); ")条款 ref = FILE:LINE of the plans in shared/seeds/; 性质 basis: 条文 text = the clause says it, 解读 reading = our reading where the plan is silent or general, 数据核对 data-check = no clause.</p>"
 
-        // Signature lines: the official who recorded it is prefilled; review and issue are signed by hand.
-        let official = decision?.official ?? ""
-        h += "<table class=\"signatures\" id=\"signatures\"><tr>"
-        h += "<td>经办人：<span class=\"line\" id=\"sign-official\">\(esc(official))</span></td>"
-        h += "<td>审核人：<span class=\"line\">&nbsp;</span></td>"
-        h += "<td>签发：<span class=\"line\">&nbsp;</span></td></tr>"
-        h += "<tr><td>日期：<span class=\"line\">\(esc(decision.map { String(ChinaTime.display(iso: $0.recordedAt).prefix(10)) } ?? ""))</span></td>"
-        h += "<td>日期：<span class=\"line\">&nbsp;</span></td><td>日期：<span class=\"line\">&nbsp;</span></td></tr></table>"
+        h += signatures(decision: decision, signedCase: signedCase)
 
         h += "<h2>版本 Versions</h2><table><tr><th>rule pack</th><td>\(esc(r.rulePackVersion))</td><th>GeoData</th><td>\(esc(r.geodataVersion))</td></tr>"
         if !r.layerVersions.isEmpty {
@@ -396,5 +390,40 @@ enum DecisionReport {
         h += "<tr><th>生成 generated</th><td colspan=\"3\" id=\"generated-at\">\(ChinaTime.display(now)) · zoneplan</td></tr></table>"
         h += "<p class=\"note\">\(esc(SpatialQuery.schematicNote))</p></body></html>\n"
         return h
+    }
+}
+
+extension DecisionReport {
+    /// The signature lines. A decision signed through a case (经办 → 审核 → 签发) has them filled
+    /// from its steps — who and when (China time, the date on the line) — followed by the whole
+    /// chain, returns included. A one-step decision prefills the official who recorded it; review
+    /// and issue are then signed by hand.
+    static func signatures(decision: DecisionRecord?, signedCase c: CaseRecord?) -> String {
+        guard let c else {
+            let official = decision?.official ?? ""
+            var h = "<table class=\"signatures\" id=\"signatures\"><tr>"
+            h += "<td>经办人：<span class=\"line\" id=\"sign-official\">\(esc(official))</span></td>"
+            h += "<td>审核人：<span class=\"line\">&nbsp;</span></td>"
+            h += "<td>签发：<span class=\"line\">&nbsp;</span></td></tr>"
+            h += "<tr><td>日期：<span class=\"line\">\(esc(decision.map { String(ChinaTime.display(iso: $0.recordedAt).prefix(10)) } ?? ""))</span></td>"
+            h += "<td>日期：<span class=\"line\">&nbsp;</span></td><td>日期：<span class=\"line\">&nbsp;</span></td></tr></table>"
+            return h
+        }
+        func date(_ iso: String?) -> String { iso.map { String(ChinaTime.display(iso: $0).prefix(10)) } ?? "" }
+        let prepared = c.submission, reviewed = c.steps.last { $0.kind == .reviewPass }, signed = c.steps.last { $0.kind == .sign }
+        func line(_ s: String?, id: String) -> String { "<span class=\"line\" id=\"\(id)\">\(s.map(esc) ?? "")</span>" }
+        var h = "<table class=\"signatures\" id=\"signatures\"><tr>"
+        h += "<td>经办人：\(line(prepared?.person, id: "sign-official"))</td>"
+        h += "<td>审核人：\(line(reviewed?.person, id: "sign-reviewer"))</td>"
+        h += "<td>签发：\(line(signed?.person, id: "sign-signer"))</td></tr>"
+        h += "<tr><td>日期：\(line(date(prepared?.at), id: "date-official"))</td>"
+        h += "<td>日期：\(line(date(reviewed?.at), id: "date-reviewer"))</td><td>日期：\(line(date(signed?.at), id: "date-signer"))</td></tr></table>"
+        h += "<h2>办理过程 Case \(c.id): 经办 → 审核 → 签发</h2><table id=\"case-steps\"><tr><th></th><th>环节 step</th><th>人员 who</th>"
+        h += "<th>时间 when</th><th>当时审查结论 verdict as vetted</th><th>意见 note</th></tr>"
+        for s in c.steps {
+            h += "<tr><td>\(s.seq)</td><td>\(esc(s.kind.chinese))</td><td>\(esc(s.person))</td><td>\(esc(ChinaTime.display(iso: s.at)))</td>"
+            h += "<td class=\"\(s.verdict.rawValue)\">\(s.verdict.rawValue) \(esc(s.verdict.chinese))</td><td>\(esc(s.note ?? ""))</td></tr>"
+        }
+        return h + "</table>"
     }
 }

@@ -38,6 +38,7 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         case let e as PlanDataError: return APIError(.badRequest, "invalid: \(e)")
         case let e as QueryError:
             return APIError(e.exitCode == 5 ? .notFound : .badRequest, e.description)
+        case let e as NotPermitted: return APIError(.forbidden, e.message)
         case let e as WorkspaceError:
             switch e.kind {
             case .badInput: return APIError(.badRequest, e.message)

@@ -78,6 +78,10 @@ button{margin:2px 2px 2px 0;padding:3px 8px} .row{margin:4px 0}
 <div id="record-panel"><h2>记录决定 Record the decision</h2>
 <div class="row"><input type="password" id="token" placeholder="bearer token" style="width:170px"> <input id="official" placeholder="经办人 official" style="width:110px"></div>
 <div class="row"><button id="record">记录 Record</button> <span id="recorded"></span></div></div>
+<div id="case-panel" hidden><h2>案件 Case 经办 → 审核 → 签发</h2>
+<div class="row"><input type="password" id="case-token" placeholder="本人令牌 your token" style="width:150px"> <input id="case-id" placeholder="案件号 case" style="width:60px"> <button id="case-load">查看 Show</button></div>
+<div class="row"><button id="case-open">立案 Open case (经办)</button> <input id="case-note" placeholder="意见 note" style="width:160px"></div>
+<div id="case-state" data-state=""></div><div id="case-steps"></div><div class="row" id="case-actions" data-actions=""></div></div>
 <div class="note" id="readonly" hidden>本服务只读（未设令牌或工作空间），不能记录决定。This server is read-only (no token or no workspace): decisions cannot be recorded here.</div>
 <pre id="probe" hidden></pre><pre id="probe-time" hidden></pre>
 <div class="note" id="versions"></div>
@@ -165,23 +169,39 @@ legend.onAdd = () => {
   return d;
 };
 legend.addTo(map);
-// 亩均效益: the latest evaluation year stored in the workspace, its parcels by class (off at first;
-// only when the workspace has a year). body[data-mujun] = "YEAR:PARCELS" once loaded.
+// 亩均效益: an evaluation year stored in the workspace, its parcels by class (off at first; only
+// when the workspace has a year). A year picker beside the entry lists the stored years: the latest
+// at first, or ?mujun=YEAR; the picked year's parcels replace the layer (on the map if it was).
+// body[data-mujun] = "YEAR:PARCELS" once loaded.
 const MUJUN = {A:'#1a9850', B:'#91cf60', C:'#fee08b', D:'#d73027', not_evaluated:'#bbbbbb', unclaimed:'#7b3294'};
-if (CFG.workspace) fetch('/evaluation/years').then(r => r.ok ? r.json() : {years: []}).then(y => {
-  const year = (y.years || []).slice(-1)[0];
-  if (!year) return;
-  return fetch(`/evaluation?year=${encodeURIComponent(year)}&f=geojson`).then(r => r.json()).then(fc => {
+function loadMujun(year) {
+  return fetch(`/evaluation?year=${encodeURIComponent(year)}&f=geojson`).then(r => { if (!r.ok) throw new Error(r.status); return r.json(); }).then(fc => {
+    const shown = groups.mujun && map.hasLayer(groups.mujun);
+    if (groups.mujun) map.removeLayer(groups.mujun);
     groups.mujun = L.geoJSON(fc, {style: f => { const c = MUJUN[f.properties.class] || '#888'; return {color: c, weight: 0.6, fillColor: c, fillOpacity: 0.65}; },
       onEachFeature: (f, lyr) => { const p = f.properties;
-        lyr.bindTooltip(esc(`${p.firm || '无企业 no firm'} · ${p.class_zh}${p.score != null ? ' · ' + p.score : ''}`), {sticky: true}); }});
-    order.splice(1, 0, 'mujun');
-    document.querySelector('.legend').insertAdjacentHTML('beforeend',
-      `<br><label style="display:block"><input type="checkbox" data-layer="mujun"> 亩均效益 ${esc(year)}</label>` +
-      [['A','A 优先发展'],['B','B 鼓励提升'],['C','C 监管调控'],['D','D 落后整治'],['unclaimed','无企业 idle']].map(([k,n]) =>
-        `<i style="background:${MUJUN[k]}"></i>${n}`).join('<br>'));
+        lyr.bindTooltip(esc(`${p.year} · ${p.firm || '无企业 no firm'} · ${p.class_zh}${p.score != null ? ' · ' + p.score : ''}`), {sticky: true}); }});
+    if (shown) { groups.mujun.addTo(map); reorder(); }
     document.body.dataset.mujun = `${year}:${fc.features.length}`;
   });
+}
+if (CFG.workspace) fetch('/evaluation/years').then(r => r.ok ? r.json() : {years: []}).then(y => {
+  const years = (y.years || []).map(String);
+  if (!years.length) return;
+  const asked = new URLSearchParams(location.search).get('mujun');
+  const year = years.includes(asked) ? asked : years[years.length - 1];
+  order.splice(1, 0, 'mujun');
+  document.querySelector('.legend').insertAdjacentHTML('beforeend',
+    `<br><label style="display:block"><input type="checkbox" data-layer="mujun"> 亩均效益 </label>` +
+    [['A','A 优先发展'],['B','B 鼓励提升'],['C','C 监管调控'],['D','D 落后整治'],['unclaimed','无企业 idle']].map(([k,n]) =>
+      `<i style="background:${MUJUN[k]}"></i>${n}`).join('<br>'));
+  const picker = document.createElement('select');
+  picker.id = 'mujun-year';
+  picker.title = '评价年度 evaluation year';
+  picker.innerHTML = years.map(v => `<option value="${esc(v)}"${v === year ? ' selected' : ''}>${esc(v)}</option>`).join('');
+  picker.addEventListener('change', () => loadMujun(picker.value).catch(e => status('亩均图层加载失败 ' + e, true)));
+  document.querySelector('.legend input[data-layer="mujun"]').parentElement.appendChild(picker);
+  return loadMujun(year);
 }).catch(e => status('亩均图层加载失败 ' + e, true));
 function reorder() { for (const id of order) if (groups[id] && map.hasLayer(groups[id])) groups[id].bringToFront(); if (siteLayer) siteLayer.bringToFront(); }
 
@@ -407,6 +427,47 @@ $('#record').onclick = async () => {
   } catch (e) { status(e.message, true); }
 };
 
+// Cases (a workspace with people): the panel shows a case's state and steps, and offers the steps
+// the token's person may take now (the server says which: GET /cases/{id} with the token).
+const STEP = {'review-pass':'审核通过 Pass', 'review-return':'退回 Return', 'resubmit':'重新提交 Resubmit (the site above)', 'sign':'签发 Sign'};
+if (CFG.workspace) $('#case-panel').hidden = false;
+function caseAuth() { const t = $('#case-token').value.trim(); return t ? {'Authorization': 'Bearer ' + t} : {}; }
+async function loadCase(id) {
+  const r = await fetch('/cases/' + encodeURIComponent(id), {headers: caseAuth()});
+  const c = await r.json();
+  if (!r.ok) { status(c.error, true); return; }
+  $('#case-id').value = c.id;
+  $('#case-state').dataset.state = c.state;
+  $('#case-state').innerHTML = `案件 case ${esc(c.id)} · ${esc(c.name)} · <b>${esc(c.state_zh)}</b> (${esc(c.state)})` + (c.as ? ` · ${esc(c.as.name)}` : '')
+    + (c.decision_id ? ` · 决定 decision ${esc(c.decision_id)}` : '') + ` · <a href="/cases/${esc(c.id)}/report" target="_blank">报告 report</a>`;
+  $('#case-steps').innerHTML = '<table>' + c.steps.map(s => `<tr><td>${esc(s.seq)}</td><td>${esc(s.step)}</td><td>${esc(s.person)}</td><td>${esc(chinaTime(s.at))}</td><td>${esc(s.verdict)}</td><td>${esc(s.note)}</td></tr>`).join('') + '</table>';
+  const actions = c.actions || [];
+  $('#case-actions').dataset.actions = actions.join(' ');
+  $('#case-actions').innerHTML = '';
+  for (const a of actions) {
+    const b = document.createElement('button'); b.textContent = STEP[a] || a; b.dataset.step = a;
+    b.onclick = () => takeStep(c.id, a); $('#case-actions').appendChild(b);
+  }
+}
+async function takeStep(id, step) {
+  try {
+    const note = encodeURIComponent($('#case-note').value.trim());
+    if (step === 'resubmit') await post(`/cases/${id}/resubmit?note=${note}`, JSON.stringify(applications()), {...caseAuth(), 'Content-Type':'application/geo+json'});
+    else if (step === 'sign') await post(`/cases/${id}/sign?note=${note}`, '', caseAuth());
+    else await post(`/cases/${id}/review?verdict=${step === 'review-pass' ? 'pass' : 'return'}&note=${note}`, '', caseAuth());
+    status(`${STEP[step] || step}: 完成 done`);
+  } catch (e) { status(e.message, true); }
+  await loadCase(id);
+}
+$('#case-load').onclick = () => loadCase($('#case-id').value.trim());
+$('#case-open').onclick = async () => {
+  try {
+    const note = encodeURIComponent($('#case-note').value.trim());
+    const c = JSON.parse(await post(`/cases?note=${note}`, JSON.stringify(applications()), {...caseAuth(), 'Content-Type':'application/geo+json'}));
+    await loadCase(c.id);
+  } catch (e) { status(e.message, true); }
+};
+
 // Upload: the file goes to the server as it is (GeoJSON with every feature, part and hole, a
 // `crs` the server honours, or a 报部 TXT); what comes back is each site in lon/lat with its
 // result. A file the server refuses is refused here too, with the server's reason.
@@ -446,6 +507,12 @@ $('#upload').onchange = async e => {
 // /map?upload=NAME passes the example file through the upload above, as a file chosen by hand;
 // /map?probe=LON,LAT;LON,LAT writes each point's read-out into #probe, ?time=ISO the time as shown into #probe-time.
 const params = new URLSearchParams(location.search), demo = params.get('demo'), uploadName = params.get('upload'), probe = params.get('probe');
+// /map?case=ID shows a case; a token in the fragment (#token=…, never sent to the server) acts as that person.
+if (params.get('case')) {
+  const t = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (t) $('#case-token').value = t;
+  loadCase(params.get('case'));
+}
 const hook = demo || uploadName;
 if (params.get('time')) $('#probe-time').textContent = chinaTime(params.get('time'));
 if (probe) $('#probe').textContent = JSON.stringify(probe.split(';').map(s => { const [lon, lat] = s.split(',').map(Number);

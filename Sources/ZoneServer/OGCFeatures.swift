@@ -473,6 +473,33 @@ struct OGCFeatures: Sendable {
                 "post": op("Set a year's allocation {kind, ref, year, mu, name?, note?, official?}", "setQuota", ok: resp("entry", ["application/json"]),
                            body: ["application/json"], secured: true, extra: authErr.merging(["201": resp("allocation entry", ["application/json"])]) { $1 }),
             ]),
+            // The bureau's review workflow: each step with the person's own token (zoneplan people token NAME).
+            "/cases": .object([
+                "get": op("Cases and where each stands (经办 → 审核 → 签发)", "listCases", ok: resp("cases", ["application/json"])),
+                "post": op("经办: open a case for one application (a case officer's token; nothing drawn)", "openCase", params: [
+                    param("note", "query", "string", "the case officer's note"), param("year", "query", "integer", "quota year"),
+                    param("supersedes", "query", "integer", "decision id the signed decision will revise")] + appParams,
+                           ok: resp("case", ["application/json"]), body: ["application/geo+json", "text/plain"], secured: true,
+                           extra: authErr.merging(tooLarge) { $1 }.merging(["201": resp("case opened", ["application/json"])]) { $1 }),
+            ]),
+            "/cases/{id}": .object(["get": op("One case with its steps; with a person's token, the steps they may take now (actions)", "getCase",
+                                              params: [param("id", "path", "integer", "case id")], ok: resp("case", ["application/json"]))]),
+            "/cases/{id}/report": .object(["get": op("Printable draft report of a case (a signed case redirects to its decision's report)", "getCaseReport",
+                                                     params: [param("id", "path", "integer", "case id")], ok: resp("report", ["text/html"]))]),
+            "/cases/{id}/review": .object(["post": op("审核: pass the case on to 签发 or return it (a reviewer's token)", "reviewCase", params: [
+                param("id", "path", "integer", "case id"), param("verdict", "query", "string", "pass or return", required: true),
+                param("note", "query", "string", "the reviewer's note (required to return)")], ok: resp("case", ["application/json"]), secured: true,
+                                                      extra: authErr.merging(["409": resp("out of order or already signed", ["application/json"])]) { $1 })]),
+            "/cases/{id}/resubmit": .object(["post": op("Resubmit a returned case with the revised application (a case officer's token)", "resubmitCase",
+                                                        params: [param("id", "path", "integer", "case id"), param("note", "query", "string", "what was revised")] + appParams,
+                                                        ok: resp("case", ["application/json"]), body: ["application/geo+json", "text/plain"], secured: true,
+                                                        extra: authErr.merging(["409": resp("the case is not returned", ["application/json"])]) { $1 })]),
+            "/cases/{id}/sign": .object(["post": op("签发: vet again, record the decision and draw its land (a signer's token)", "signCase", params: [
+                param("id", "path", "integer", "case id"), param("note", "query", "string", "the signer's note")],
+                                                    ok: resp("the case and the decision", ["application/json"]), secured: true,
+                                                    extra: authErr.merging(["409": resp("out of order, already signed, or the verdict changed", ["application/json"])]) { $1 })]),
+            "/whoami": .object(["get": op("The person a token belongs to, with their roles", "whoami", ok: resp("person", ["application/json"]), secured: true,
+                                          extra: authErr)]),
             "/evaluation": .object(["get": op("亩均效益 of a year stored in the workspace (zoneplan evaluate --format json)", "getEvaluation", params: [
                 param("year", "query", "integer", "the stored year", required: true), param("f", "query", "string", "json (default) or geojson: the parcels by class")],
                                              ok: resp("evaluation", ["application/json", "application/geo+json"]))]),

@@ -41,12 +41,15 @@ public enum WorkspaceEvaluation {
     }
 
     /// Reads `firms` (CSV) and `parcels` (GeoJSON) with the pack, refusing the whole year on the
-    /// first bad row (`EvaluationInputError`), then stores it in one transaction.
+    /// first bad row (`EvaluationInputError`), then stores it in one transaction. `parcelsRead`:
+    /// the parcels already read from `parcels` (a 报部 TXT or Shapefile, `EvaluationParcelFile`);
+    /// the file's bytes are then only fingerprinted.
     public static func importYear(_ store: WorkspaceStore, year: Int, firms: Data, firmsName: String, parcels: Data?, parcelsName: String?,
+                                  parcelsRead: [Parcel]? = nil,
                                   packText: String, packName: String, geography: EvaluationGeography, official: String) throws -> Imported {
         let pack = try EvaluationPack.load(ConfigDocument(file: packName, text: packText))
         let table = try FirmTable.read(firms, file: firmsName, pack: pack)
-        let parcelList = try parcels.map { try ParcelReader.read($0, file: parcelsName ?? "parcels", geography: geography) } ?? []
+        let parcelList = try parcelsRead ?? parcels.map { try ParcelReader.read($0, file: parcelsName ?? "parcels", geography: geography) } ?? []
         let rows = table.firms.map { f in
             var figures: [String: Double] = [:]
             for (id, i) in table.fieldIndex where i < f.values.count && f.values[i].isFinite { figures[id] = f.values[i] }
@@ -78,10 +81,13 @@ public enum WorkspaceEvaluation {
         public var parcels: [Parcel]
         public var previous: FirmTable?
         public var previousYear: Int?
+        /// The ledger's approved projects, for land far below its own approval commitments.
+        public var commitments: [CommittedProject]
 
         public func evaluate() -> Evaluated {
             Evaluated(record: record, pack: pack, result: Evaluator(pack: pack).evaluate(firms, parcels: parcels, year: record.year,
-                                                                                       previous: previous, previousYear: previousYear))
+                                                                                       previous: previous, previousYear: previousYear,
+                                                                                       commitments: commitments))
         }
     }
 
@@ -98,8 +104,21 @@ public enum WorkspaceEvaluation {
             }
             let previous = try es.evaluationYears().filter { $0.year < year }.last
             return StoredInputs(record: record, pack: pack, firms: try firmTable(es, record, pack: pack), parcels: parcels,
-                                previous: try previous.map { try firmTable(es, $0, pack: pack) }, previousYear: previous?.year)
+                                previous: try previous.map { try firmTable(es, $0, pack: pack) }, previousYear: previous?.year,
+                                commitments: try committedProjects(store))
         }
+    }
+
+    /// The ledger's approve and conditional decisions not superseded, with the application's
+    /// properties (its committed figures and `credit_code`), by decision id: what `zoneplan audit`
+    /// checks and what `evaluate` measures land against (its own approval commitments, 000:360).
+    public static func committedProjects(_ store: WorkspaceStore) throws -> [CommittedProject] {
+        let superseded = Set(try store.decisionLinks().compactMap(\.supersedes))
+        return try store.decisions(limit: nil).compactMap { d -> CommittedProject? in
+            guard let id = d.id, !superseded.contains(id), d.verdict == .approve || d.verdict == .conditional else { return nil }
+            return CommittedProject(decisionId: id, name: d.name, verdict: d.verdict.rawValue, year: d.quotaYear,
+                                    properties: d.application["properties"]?.objectValue ?? [:])
+        }.sorted { $0.decisionId < $1.decisionId }
     }
 
     /// Evaluates a stored year (nil when it is not stored); see `load`.

@@ -177,7 +177,7 @@ public struct LayerImporter {
 
     /// SpatiaLite reads the .shp/.dbf itself (ImportSHP into a scratch in-memory database); the CRS
     /// comes from the .prj (CGCS2000 GK CM 120E / zone 40, CGCS2000 or WGS84 geographic) or --crs.
-    static func readShapefile(path: String, crs explicit: CRS?) throws -> [Feature] {
+    public static func readShapefile(path: String, crs explicit: CRS?) throws -> [Feature] {
         let base = (path as NSString).deletingPathExtension
         let fm = FileManager.default
         for ext in ["shx", "dbf"] where !fm.fileExists(atPath: base + "." + ext) {

@@ -15,6 +15,7 @@ public enum Migrations {
         (4, "a decision is superseded at most once; the application as submitted (raw bytes); idempotency keys"),
         (5, "layer tables keep tier, category, county, accuracy_m, area_mu as columns; PostGIS: jsonb properties, timestamptz times"),
         (6, "亩均效益: evaluation years, the firms' yearly figures and their parcels (append-only, one import per year)"),
+        (7, "people, roles and hashed tokens; cases and their steps 经办 → 审核 → 签发 (append-only)"),
     ]
 
     public static var latest: Int { descriptions.map(\.0).max() ?? 0 }
@@ -143,6 +144,47 @@ public enum Migrations {
             ] + [("zp_eval_years", "a stored evaluation year is never edited"),
                  ("zp_eval_firms", "a stored evaluation year is never edited"),
                  ("zp_eval_parcels", "a stored evaluation year is never edited")].flatMap { table, why in
+                d.appendOnly(table, update: why, delete: why)
+            }),
+            // The bureau's review workflow (issue 16). People and their roles are added, never
+            // edited; a token is stored only as its SHA-256 and the newest one of a person is the
+            // valid one; the two-person rule is a setting whose newest row wins. A case is opened
+            // at 经办 and every step (经办, 审核 pass or return, resubmission, 签发) is a row of
+            // zp_case_steps, numbered per case: the unique (case_id, seq) and the writers' lock keep
+            // the steps in order, and a partial unique index lets a case be signed once. Land is
+            // drawn only by the decision 签发 records (zp_decisions, named by the sign step).
+            Migration(version: 7, description: descriptions[6].1, statements: [
+                "CREATE TABLE zp_people (id \(key), name \(text) NOT NULL UNIQUE, added_by \(text) NOT NULL, added_at \(d.timeColumn) NOT NULL)",
+                """
+                CREATE TABLE zp_person_roles (id \(key), person_id \(ref) NOT NULL REFERENCES zp_people(id),
+                  role \(text) NOT NULL CHECK (role IN ('case-officer', 'reviewer', 'signer', 'admin')),
+                  granted_by \(text) NOT NULL, granted_at \(d.timeColumn) NOT NULL, UNIQUE (person_id, role))
+                """,
+                """
+                CREATE TABLE zp_person_tokens (id \(key), person_id \(ref) NOT NULL REFERENCES zp_people(id),
+                  token_sha256 \(text) NOT NULL UNIQUE, issued_by \(text) NOT NULL, issued_at \(d.timeColumn) NOT NULL)
+                """,
+                """
+                CREATE TABLE zp_workflow_settings (id \(key), two_person_rule \(bool) NOT NULL, set_by \(text) NOT NULL,
+                  set_at \(d.timeColumn) NOT NULL)
+                """,
+                """
+                CREATE TABLE zp_cases (id \(key), opened_at \(d.timeColumn) NOT NULL, opened_by \(text) NOT NULL, name \(text) NOT NULL,
+                  quota_year \(int) NOT NULL, supersedes \(ref) REFERENCES zp_decisions(id))
+                """,
+                """
+                CREATE TABLE zp_case_steps (id \(key), case_id \(ref) NOT NULL REFERENCES zp_cases(id), seq \(int) NOT NULL,
+                  step \(text) NOT NULL CHECK (step IN ('prepare', 'review-pass', 'review-return', 'resubmit', 'sign')),
+                  person \(text) NOT NULL, role \(text) NOT NULL, at \(d.timeColumn) NOT NULL, note \(text), verdict \(text) NOT NULL,
+                  result \(text) NOT NULL, application \(text), input_format \(text), input_sha256 \(text), input_bytes \(blob),
+                  input_sidecar \(blob), decision_id \(ref) UNIQUE REFERENCES zp_decisions(id), UNIQUE (case_id, seq))
+                """,
+                "CREATE UNIQUE INDEX zp_case_signed_once ON zp_case_steps (case_id) WHERE step = 'sign'",
+            ] + [("zp_people", "people are added, never edited"), ("zp_person_roles", "roles are granted, never edited"),
+                 ("zp_person_tokens", "tokens are issued, never edited: issue a new one"),
+                 ("zp_workflow_settings", "settings are appended, never edited"),
+                 ("zp_cases", "a case is never edited: its steps are appended"),
+                 ("zp_case_steps", "case steps are append-only")].flatMap { table, why in
                 d.appendOnly(table, update: why, delete: why)
             }),
         ]

@@ -11,6 +11,10 @@ public final class Workspace {
 
     public init(store: WorkspaceStore) { self.store = store }
 
+    /// Set while 签发 records its decision (CaseWorkflow.swift): the one record a workspace that
+    /// files cases lets through.
+    var signingCase = false
+
     public var description: String { "\(store.backendName) workspace \(store.location)" }
 
     // MARK: set-up
@@ -36,6 +40,12 @@ public final class Workspace {
                 _ = try store.insertDocument(StoredDocument(kind: .clauses, version: plan.clauses.version, sha256: sha256Hex(Data(plan.clausesText.utf8)),
                                                             text: plan.clausesText, importedBy: official, importedAt: now,
                                                             source: "clauses.yaml", active: true))
+            }
+            for c in plan.policy.catalogues {
+                // The industry-policy catalogue too: recording and replay vet against the same items as `check`.
+                _ = try store.insertDocument(StoredDocument(kind: .policyCatalogue, version: c.version, sha256: sha256Hex(Data(c.text.utf8)),
+                                                            text: c.text, importedBy: official, importedAt: now,
+                                                            source: c.file, active: true))
             }
             for layer in plan.layers {
                 let file = files[layer.name]
@@ -66,7 +76,7 @@ public final class Workspace {
                                       pack: StoredDocument, vocab: StoredDocument) {
         let (key, versions, pack, vocab) = try planParts()
         if let c = cached, c.key == key { return c }
-        let plan = try self.plan(versions: versions, pack: pack, vocab: vocab)
+        let plan = try self.plan(versions: versions, pack: pack, vocab: vocab, policy: try store.activeDocument(kind: .policyCatalogue))
         let ids = Dictionary(uniqueKeysWithValues: versions.map { ($0.layer, $0.id!) })
         cached = (key, plan, nil, ids, pack, vocab)
         return cached!
@@ -77,7 +87,9 @@ public final class Workspace {
             throw WorkspaceError(.notInitialized, "\(description) has no rule pack: run `zoneplan init`")
         }
         let versions = try store.layerVersions(layer: nil, activeOnly: true)
+        let policy = try store.activeDocument(kind: .policyCatalogue)
         let key = "layers " + versions.map { "\($0.layer)@\($0.id!)" }.joined(separator: ",") + "|pack \(pack.id!)|vocabulary \(vocab.id!)"
+            + "|policy \(policy?.id.map(String.init) ?? "none")"
         return (key, versions, pack, vocab)
     }
 
@@ -113,10 +125,11 @@ public final class Workspace {
             guard let v = try store.layerVersion(id: id) else { throw WorkspaceError(.notFound, "layer version \(id) is missing") }
             return v
         }
-        return try plan(versions: versions, pack: pack, vocab: vocab)
+        // The catalogue in force when the decision was recorded (the decision does not name it).
+        return try plan(versions: versions, pack: pack, vocab: vocab, policy: try store.document(kind: .policyCatalogue, asOf: d.recordedAt))
     }
 
-    func plan(versions: [LayerVersion], pack: StoredDocument, vocab: StoredDocument) throws -> PlanData {
+    func plan(versions: [LayerVersion], pack: StoredDocument, vocab: StoredDocument, policy: StoredDocument?) throws -> PlanData {
         let layers = try versions.map { v in
             (name: v.layer, title: v.title, label: "workspace layer \(v.layer) v\(v.version)",
              geojson: GeoJSON.encode(features: try store.layerFeatures(versionId: v.id!)), version: "\(v.id!)")
@@ -126,6 +139,7 @@ public final class Workspace {
                                      layers: layers, industriesText: vocab.text, industriesLabel: "workspace industries v\(vocab.version)",
                                      rulePackText: pack.text, rulePackLabel: "workspace rule pack \(pack.version)",
                                      clausesText: try store.activeDocument(kind: .clauses)?.text ?? "", clausesLabel: "workspace clauses",
+                                     policyCatalogues: policy.map { [("workspace policy catalogue \($0.version)", $0.text)] } ?? [],
                                      ruleSchemas: RuleRegistry.schemas)
     }
 
@@ -227,6 +241,18 @@ public final class Workspace {
         return d
     }
 
+    /// Replaces the workspace's industry-policy catalogue (the `national-policy` rule's items),
+    /// checked whole against the workspace's vocabulary first; the one it replaces stays, and
+    /// replay uses the one in force when a decision was recorded.
+    public func importPolicyCatalogue(text: String, source: String, official: String) throws -> StoredDocument {
+        let current = try loadPlan()
+        let catalogue = try PolicyCatalogue.load(ConfigDocument(file: source, text: text), vocabulary: current.industries)
+        var d = StoredDocument(kind: .policyCatalogue, version: catalogue.version, sha256: sha256Hex(Data(text.utf8)), text: text,
+                               importedBy: official, importedAt: nowISO(), source: source, active: true)
+        d.id = try store.insertDocument(d)
+        return d
+    }
+
     // MARK: decisions
 
     public struct Recorded: Sendable {
@@ -237,7 +263,7 @@ public final class Workspace {
 
     /// One application to record: the parsed application, its GeoJSON Feature (kept in the
     /// record, for replay) and the bytes as submitted (kept byte for byte; nil: `input` itself).
-    public struct Submission {
+    public struct Submission: Sendable {
         public var application: Application
         public var input: Data
         public var submitted: SubmittedInput?
@@ -247,12 +273,12 @@ public final class Workspace {
     }
 
     /// An Idempotency-Key with the SHA-256 of the request it came with, and how to answer.
-    public struct Idempotency {
+    public struct Idempotency: Sendable {
         public var key: String
         public var requestSha256: String
         /// The answer to keep for the recorded decisions (computed inside the transaction).
-        public var respond: ([Recorded]) throws -> StoredResponse
-        public init(key: String, requestSha256: String, respond: @escaping ([Recorded]) throws -> StoredResponse) {
+        public var respond: @Sendable ([Recorded]) throws -> StoredResponse
+        public init(key: String, requestSha256: String, respond: @escaping @Sendable ([Recorded]) throws -> StoredResponse) {
             self.key = key; self.requestSha256 = requestSha256; self.respond = respond
         }
     }
@@ -323,6 +349,7 @@ public final class Workspace {
     private func recordEach(_ applications: [Submission], official: String, note: String?, supersedes: Int64?, year: Int,
                             dryRun: Bool) throws -> [Recorded] {
         guard !applications.isEmpty else { throw WorkspaceError(.badInput, "no application to record") }
+        if !dryRun { try refuseDirectRecordWhenFilingCases() }
         if supersedes != nil && applications.count > 1 {
             throw WorkspaceError(.conflict, "a decision is superseded at most once: \(applications.count) applications cannot all supersede decision \(supersedes!)")
         }
@@ -359,7 +386,7 @@ public final class Workspace {
         for d in result.quotaDraws { if let b = try ledger.balanceMu(d.account) { snapshot[d.account.description] = b } }
         var rec = DecisionRecord(recordedAt: nowISO(), official: official, note: note, inputSha256: submitted.sha256,
                                  name: application.name, industry: application.industry, verdict: result.verdict,
-                                 areaMu: result.areaMu, application: (try? JSONDecoder().decode(JSONValue.self, from: s.input)) ?? .null,
+                                 areaMu: result.areaMu, application: (try? JSONValue.parse(s.input)) ?? .null,
                                  result: result, rulePackVersion: plan.rulePack.version, rulePackDoc: packDoc.id!,
                                  industriesDoc: vocabDoc.id!, layerVersions: layerIds,
                                  quotaSnapshot: QuotaSnapshot(balances: snapshot), quotaYear: year, supersedes: supersedes,
@@ -559,6 +586,7 @@ extension Workspace {
                 problems.append("the current plan cannot be assembled, so references to its features were not checked: \(error)")
             }
         }
+        problems += try caseProblems()
         let entries = try store.quotaEntries(nil)
         var drawn: [String: Double] = [:], returned: [String: Double] = [:]   // "decision|account"
         var live: [QuotaAccountKey: Double] = [:], freeReturns: [QuotaAccountKey: Double] = [:]

@@ -37,6 +37,10 @@ public struct WorkspaceSQL: Sendable {
         r("SELECT \(documentColumns) FROM zp_documents WHERE kind = ? AND active = \(yes) ORDER BY id DESC LIMIT 1")
     }
     var document: String { r("SELECT \(documentColumns) FROM zp_documents WHERE id = ?") }
+    /// The document of a kind that was in force at a time: the last imported at or before it.
+    var documentAsOf: String {
+        r("SELECT \(documentColumns) FROM zp_documents WHERE kind = ? AND imported_at <= \(dialect.timeParam) ORDER BY id DESC LIMIT 1")
+    }
 
     // MARK: layers
 
@@ -222,6 +226,24 @@ open class SQLWorkspaceStore {
         return try db.writeTransaction(body)
     }
 
+    /// Inside a write transaction: `body`'s statements are undone when it throws (ROLLBACK TO a
+    /// savepoint) and the transaction goes on, so one request of a group commit that fails leaves
+    /// the others' work in place. Outside a transaction it is a write transaction of its own.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        guard inTransaction else { return try writeTransaction(body) }
+        try db.query("SAVEPOINT zp_request", [])
+        do {
+            let v = try body()
+            try db.query("RELEASE SAVEPOINT zp_request", [])
+            return v
+        } catch {
+            // PostgreSQL refuses every statement after an error until this rollback.
+            try db.query("ROLLBACK TO SAVEPOINT zp_request", [])
+            try db.query("RELEASE SAVEPOINT zp_request", [])
+            throw error
+        }
+    }
+
     /// One consistent snapshot for several reads (see `SQLExecutor.readTransaction`); inside a
     /// write transaction it simply joins it.
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
@@ -254,6 +276,10 @@ open class SQLWorkspaceStore {
 
     public func document(id: Int64) throws -> StoredDocument? {
         try db.query(sql.document, [.int(id)]).first.map(documentFrom)
+    }
+
+    public func document(kind: StoredDocument.Kind, asOf time: String) throws -> StoredDocument? {
+        try db.query(sql.documentAsOf, [.text(kind.rawValue), .text(time)]).first.map(documentFrom)
     }
 
     // MARK: layers

@@ -21,12 +21,16 @@ public protocol WorkspaceStore: AnyObject {
     /// Runs `body` in one write transaction that excludes other writers (SpatiaLite: BEGIN
     /// IMMEDIATE; PostGIS: a transaction-scoped advisory lock). Everything commits or nothing does.
     func writeTransaction<T>(_ body: () throws -> T) throws -> T
+    /// Inside a write transaction, `body`'s work undone alone when it throws (a savepoint).
+    func savepoint<T>(_ body: () throws -> T) throws -> T
     /// Runs `body`'s reads on one consistent snapshot, without excluding writers.
     func readTransaction<T>(_ body: () throws -> T) throws -> T
 
     func insertDocument(_ d: StoredDocument) throws -> Int64
     func activeDocument(kind: StoredDocument.Kind) throws -> StoredDocument?
     func document(id: Int64) throws -> StoredDocument?
+    /// The document of `kind` in force at `time` (ISO 8601 UTC): the last imported at or before it.
+    func document(kind: StoredDocument.Kind, asOf time: String) throws -> StoredDocument?
 
     /// Adds a new version of a layer with its features (lon/lat), makes it the active version,
     /// and rewrites the layer's current table. Returns the stored version (id and number set).

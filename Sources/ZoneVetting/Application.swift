@@ -29,6 +29,12 @@ public struct Application: Sendable {
     /// reads it; upper-cased, blanks trimmed. Its check digit is not verified here (that lives in
     /// ZoneEvaluation, beside this layer): a mistyped code is simply a firm not found.
     public var creditCode: String?
+    /// The industry-policy catalogue items the project declares it falls under (`policy_items`,
+    /// numbers as in the catalogue, e.g. `限制类 一、2`); each is known to a loaded catalogue. Nil
+    /// when the application does not say; `[]` when it states that no item applies.
+    public var policyItems: [String]?
+    /// The project's capacity (`capacity: {value, unit}`), in the unit of its declared items' condition.
+    public var capacity: (value: Double, unit: String)?
     public var site: Geometry
     public var properties: [String: JSONValue]
 
@@ -134,7 +140,41 @@ public struct Application: Sendable {
             app.creditCode = code
             break
         }
+        try readPolicyDeclaration(p, into: &app, catalog: catalog, bad: bad2)
         return app
+    }
+
+    /// `policy_items` and `capacity`: an item no loaded catalogue lists, or a capacity in another
+    /// unit than a declared item's condition, is bad input (a typo must not pass as "not restricted").
+    static func readPolicyDeclaration(_ p: [String: JSONValue], into app: inout Application, catalog: IndustryCatalog,
+                                      bad: (String, String) -> ApplicationError) throws {
+        if let v = p["policy_items"], v != .null {
+            var items: [String] = []
+            guard let list = v.arrayValue else { throw bad("properties.policy_items", "must be a list of catalogue item numbers such as [\"限制类 一、2\"], got \(v.compactDescription)") }
+            for (i, x) in list.enumerated() {
+                guard let s = x.stringValue?.trimmingCharacters(in: .whitespaces), !s.isEmpty else {
+                    throw bad("properties.policy_items[\(i)]", "must be a catalogue item number (text), got \(x.compactDescription)")
+                }
+                guard catalog.policy.item(s) != nil else {
+                    let shown = TerminalText.escape(String(s.prefix(60)))
+                    if catalog.policy.isEmpty { throw bad("properties.policy_items[\(i)]", "unknown catalogue item '\(shown)': no industry-policy catalogue is loaded") }
+                    throw bad("properties.policy_items[\(i)]", "unknown catalogue item '\(shown)' (not in \(catalog.policy.labels.joined(separator: ", ")))")
+                }
+                if !items.contains(s) { items.append(s) }
+            }
+            app.policyItems = items
+        }
+        if let v = p["capacity"], v != .null {
+            guard v.objectValue != nil, let value = v["value"]?.doubleValue, let unit = v["unit"]?.stringValue else {
+                throw bad("properties.capacity", "must be {\"value\": N, \"unit\": \"…\"} (e.g. {\"value\": 30000, \"unit\": \"立方米/年\"}), got \(v.compactDescription)")
+            }
+            guard value.isFinite, value > 0, value <= 1e12 else { throw bad("properties.capacity.value", "must be a positive number, got \(fmt(value))") }
+            for number in app.policyItems ?? [] {
+                guard let cond = catalog.policy.item(number)?.item.condition, cond.unit != unit else { continue }
+                throw bad("properties.capacity.unit", "'\(TerminalText.escape(String(unit.prefix(30))))' is not the unit of \(number) (\(cond.measure) in \(cond.unit))")
+            }
+            app.capacity = (value, unit)
+        }
     }
 
     /// Coordinates must be RFC 7946 lon/lat near eastern China; typical mistakes are named.

@@ -57,12 +57,20 @@ public final class CompiledPlanGeometry: Sendable {
         // The kernel assumes valid polygons: GEOS checks every projected feature (projection can
         // make a ring that is valid in lon/lat touch itself) on another thread, while this one
         // builds the index, which is rebuilt in the rare case that a feature must be left out.
+        // The verdicts are remembered between runs, keyed by the projected coordinates themselves
+        // (`ValidityMemo`): a cold `zoneplan check` of an unchanged plan skips the check.
         let validity = ValidityFlags(count: projected.count)
         let group = DispatchGroup()
-        DispatchQueue.global(qos: .userInitiated).async(group: group) {
-            let engine = GeometryEngine()
-            for (i, g) in projected.enumerated() {
-                validity.flags[i] = Self.kernelTakes(g) && (try? engine.isValid(g)) == true
+        let memoKey = ValidityMemo.key(projected)
+        if let known = ValidityMemo.flags(for: memoKey) {
+            validity.flags = known
+        } else {
+            DispatchQueue.global(qos: .userInitiated).async(group: group) {
+                let engine = GeometryEngine()
+                for (i, g) in projected.enumerated() {
+                    validity.flags[i] = Self.kernelTakes(g) && (try? engine.isValid(g)) == true
+                }
+                ValidityMemo.remember(validity.flags, for: memoKey)
             }
         }
         func build(_ take: (Int) -> Bool) throws -> (PolygonSet, [Int]) {

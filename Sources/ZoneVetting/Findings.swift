@@ -62,6 +62,8 @@ public struct NotApplied: Sendable, Codable, Equatable {
         case noWorkspace = "no-workspace"
         /// The rule needs a 亩均效益 evaluation (`check --evaluation`) and none was given.
         case noEvaluation = "no-evaluation"
+        /// The rule needs an industry-policy catalogue (`policy-catalogue.yaml`) and the plan has none.
+        case noPolicyCatalogue = "no-policy-catalogue"
     }
     public var rule: String
     public var reason: Reason
@@ -75,6 +77,7 @@ public struct NotApplied: Sendable, Codable, Equatable {
         case .parameterNotSet: return "规则包参数未设定\(detail.map { "（\($0)）" } ?? "")，本规则未执行"
         case .noWorkspace: return "未使用工作空间，用地指标未核对"
         case .noEvaluation: return "未提供亩均效益评价（--evaluation），未查询申请企业类别"
+        case .noPolicyCatalogue: return "未载入产业政策目录（policy-catalogue.yaml），未核对产业政策"
         }
     }
     public var explanationEn: String {
@@ -83,6 +86,7 @@ public struct NotApplied: Sendable, Codable, Equatable {
         case .parameterNotSet: return "rule-pack parameter not set\(detail.map { " (\($0))" } ?? ""): the rule did not run"
         case .noWorkspace: return "no workspace: land quotas were not checked"
         case .noEvaluation: return "no 亩均效益 evaluation given (--evaluation): the applicant firm's class was not looked up"
+        case .noPolicyCatalogue: return "no industry-policy catalogue loaded (policy-catalogue.yaml): national industry policy was not checked"
         }
     }
 }
@@ -187,6 +191,9 @@ public struct VettingResult: Sendable, Codable {
     public var notApplied: [NotApplied] = []
     /// The clauses the findings cite (title, section, quote), once each, in citation order.
     public var clauses: [Clause] = []
+    /// The industry-policy catalogues vetted against (name and version each), as the rule pack's
+    /// version is recorded; nil when the plan had none.
+    public var policyCatalogues: [String]?
 
     enum CodingKeys: String, CodingKey {
         case name, verdict
@@ -203,6 +210,7 @@ public struct VettingResult: Sendable, Codable {
         case notApplied = "not_applied"
         case clauses
         case planVersion = "plan_version"
+        case policyCatalogues = "policy_catalogues"
     }
 
     public init(name: String, verdict: Verdict, areaMu: Double, counties: [ZoneRef], platforms: [ZoneRef], findings: [Finding],
@@ -233,6 +241,7 @@ public struct VettingResult: Sendable, Codable {
         notApplied = try c.decodeIfPresent([NotApplied].self, forKey: .notApplied) ?? []
         clauses = try c.decodeIfPresent([Clause].self, forKey: .clauses) ?? []
         planVersion = try c.decodeIfPresent(String.self, forKey: .planVersion)
+        policyCatalogues = try c.decodeIfPresent([String].self, forKey: .policyCatalogues)
     }
 
     public func rules(with outcome: Outcome) -> [String] {

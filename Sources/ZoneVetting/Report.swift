@@ -73,6 +73,7 @@ public enum Report {
         p["counties"] = .string(r.counties.map(\.name).joined(separator: ","))
         p["platforms"] = .string(r.platforms.map(\.name).joined(separator: ","))
         p["rule_pack_version"] = .string(r.rulePackVersion)
+        if let cs = r.policyCatalogues { p["policy_catalogues"] = .string(cs.joined(separator: "; ")) }
         p["geodata_version"] = .string(r.geodataVersion)
         for f in r.findings {
             let key = "rule_" + f.rule.replacingOccurrences(of: "-", with: "_") + (f.check.map { "_" + $0.replacingOccurrences(of: "-", with: "_") } ?? "")
@@ -154,7 +155,8 @@ public enum Report {
             }
         }
         out += "  basis: text = the clause says it 条文; reading = our reading where the plan is silent or general 解读; data-check = no clause 数据核对\n"
-        out += "  rule pack \(r.rulePackVersion) · GeoData \(r.geodataVersion)\n"
+        out += "  rule pack \(r.rulePackVersion) · GeoData \(r.geodataVersion)"
+            + (r.policyCatalogues.map { " · policy catalogue " + TerminalText.escape($0.joined(separator: "; ")) } ?? "") + "\n"
         return out
     }
 

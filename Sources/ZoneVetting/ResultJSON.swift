@@ -22,10 +22,16 @@ struct ResultJSONWriter {
         var description: String { "non-finite number at \"\(key)\": not representable in JSON" }
     }
 
-    init(pretty: Bool, capacity: Int = 24 << 10) {
+    /// false: every figure as computed (the ledger's stored form, which replay reads back).
+    let rounds: Bool
+
+    init(pretty: Bool, rounds: Bool = true, capacity: Int = 24 << 10) {
         self.pretty = pretty
+        self.rounds = rounds
         bytes.reserveCapacity(capacity)
     }
+
+    private func round(_ x: Double, _ places: Int) -> Double { rounds ? Report.round(x, places) : x }
 
     // MARK: Layout (JSONEncoder's rules, shared by objects and arrays)
 
@@ -180,7 +186,7 @@ struct ResultJSONWriter {
         key("application", &first)
         try object(r.application) { w, v, k in try w.value(v, at: k) }
         key("area_mu", &first)
-        try number(Report.round(r.areaMu, 4), at: "area_mu")
+        try number(round(r.areaMu, 4), at: "area_mu")
         key("clauses", &first)
         array(r.clauses) { w, c in w.clause(c) }
         key("counties", &first)
@@ -201,6 +207,7 @@ struct ResultJSONWriter {
         if let v = r.planVersion { key("plan_version", &first); string(v) }
         key("platforms", &first)
         try array(r.platforms) { w, z in try w.zone(z) }
+        if let cs = r.policyCatalogues { key("policy_catalogues", &first); array(cs) { w, c in w.string(c) } }
         key("quota_checked", &first)
         bool(r.quotaChecked)
         key("quota_draws", &first)
@@ -253,12 +260,12 @@ struct ResultJSONWriter {
         open(UInt8(ascii: "{"))
         var first = true
         if let d = z.detail { key("detail", &first); string(d) }
-        if let d = z.distanceKm { key("distance_km", &first); try number(Report.round(d, 3), at: "distance_km") }
+        if let d = z.distanceKm { key("distance_km", &first); try number(round(d, 3), at: "distance_km") }
         key("id", &first); string(z.id)
         key("kind", &first); string(z.kind)
         key("name", &first); string(z.name)
-        if let o = z.overlapMu { key("overlap_mu", &first); try number(Report.round(o, 4), at: "overlap_mu") }
-        if let s = z.share { key("share", &first); try number(Report.round(s, 6), at: "share") }
+        if let o = z.overlapMu { key("overlap_mu", &first); try number(round(o, 4), at: "overlap_mu") }
+        if let s = z.share { key("share", &first); try number(round(s, 6), at: "share") }
         close(UInt8(ascii: "}"))
     }
 
@@ -271,8 +278,8 @@ struct ResultJSONWriter {
         array(f.citation) { w, c in w.string(c) }
         key("explanation_en", &first); string(f.explanationEn)
         key("explanation_zh", &first); string(f.explanationZh)
-        if let l = f.limit { key("limit", &first); try number(Report.round(l, 4), at: "limit") }
-        if let m = f.measured { key("measured", &first); try number(Report.round(m, 4), at: "measured") }
+        if let l = f.limit { key("limit", &first); try number(round(l, 4), at: "limit") }
+        if let m = f.measured { key("measured", &first); try number(round(m, 4), at: "measured") }
         key("outcome", &first); string(f.outcome.rawValue)
         key("rule", &first); string(f.rule)
         if let u = f.unit { key("unit", &first); string(u) }
@@ -307,6 +314,21 @@ struct ResultJSONWriter {
 }
 
 extension Report {
+    /// A result in the ledger's stored form: compact, keys sorted, every figure as computed (not
+    /// rounded) — the bytes `JSONEncoder` with `[.sortedKeys, .withoutEscapingSlashes]` writes for it.
+    public static func storedJSON(_ r: VettingResult) throws -> [UInt8] {
+        var w = ResultJSONWriter(pretty: false, rounds: false, capacity: 16 << 10)
+        try w.result(r)
+        return w.bytes
+    }
+
+    /// A JSON value in the same form (`JSONEncoder`'s bytes for it); a non-finite number is refused.
+    public static func storedJSON(_ v: JSONValue) throws -> [UInt8] {
+        var w = ResultJSONWriter(pretty: false, rounds: false, capacity: 1 << 10)
+        try w.value(v, at: "")
+        return w.bytes
+    }
+
     /// The findings as the JSON value the encoder's output would parse to (for GeoJSON properties):
     /// figures rounded as in `json(_:)`, optional members left out when nil.
     static func findingsValue(_ findings: [Finding]) -> JSONValue {

@@ -15,6 +15,8 @@ public final class VettingEngine {
     /// Clauses by citation, looked up once per engine (a citation that is not a plain key of the
     /// book is parsed on each lookup).
     private var clauseMemo: [String: Clause?] = [:]
+    /// `plan.snapshotVersion`, built once (it sorts and joins the layer versions).
+    private lazy var planVersion = plan.snapshotVersion
 
     public init(plan: PlanData, rules: [any VettingRule] = RuleRegistry.all) throws {
         self.plan = plan
@@ -57,11 +59,20 @@ public final class VettingEngine {
         return out
     }
 
+    /// This year in the machine's time zone, as `Calendar(identifier: .gregorian)` gives it,
+    /// without making a calendar per application.
+    static func currentYear() -> Int {
+        var now = time(nil)
+        var t = tm()
+        localtime_r(&now, &t)
+        return Int(t.tm_year) + 1900
+    }
+
     /// - Parameters:
     ///   - quotas: land-quota balances (a workspace); without them the quota rule is not run.
     ///   - year: the quota year (default: this year).
     public func vet(_ app: Application, quotas: QuotaLedger? = nil, year: Int? = nil) throws -> VettingResult {
-        let year = year ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+        let year = year ?? Self.currentYear()
         let site = try analyzer.analyze(site: app.site)
         var findings: [Finding] = []
         var notApplied: [NotApplied] = []
@@ -74,13 +85,18 @@ public final class VettingEngine {
                     notApplied.append(NotApplied(rule: id, reason: .noEvaluation))
                     continue
                 }
+                // Likewise a pack from before the national-policy rule, on a plan with no catalogue.
+                if rule is NationalPolicyRule, plan.policy.isEmpty {
+                    notApplied.append(NotApplied(rule: id, reason: .noPolicyCatalogue))
+                    continue
+                }
                 // A rule the engine has but the pack lacks cannot be judged: fail closed.
                 findings.append(Finding(rule: id, outcome: .unverifiable, citation: [],
                                         zh: "规则包缺少该规则，无法审查", en: "the rule pack has no entry for this rule"))
                 continue
             }
             guard spec.enabled else { notApplied.append(NotApplied(rule: id, reason: .disabled)); continue }
-            if let why = rule.notApplied(spec, hasWorkspace: quotas != nil, hasStandings: standings != nil) { notApplied.append(why); continue }
+            if let why = rule.notApplied(spec, plan: plan, hasWorkspace: quotas != nil, hasStandings: standings != nil) { notApplied.append(why); continue }
             findings += try rule.evaluate(RuleInput(application: app, site: site, plan: plan, spec: spec,
                                                    quotas: quotas, year: quotas == nil ? nil : year, standings: standings))
         }
@@ -98,9 +114,10 @@ public final class VettingEngine {
         result.quotaChecked = quotas != nil
         result.quotaDraws = draws
         result.layerVersions = plan.layerVersions
-        result.planVersion = plan.snapshotVersion
+        result.planVersion = planVersion
         result.notApplied = notApplied
         result.clauses = clauses(citedBy: findings)
+        if !plan.policy.isEmpty { result.policyCatalogues = plan.policy.labels }
         return result
     }
 }

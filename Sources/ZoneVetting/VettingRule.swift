@@ -47,6 +47,8 @@ public protocol VettingRule: Sendable {
     func notApplied(_ spec: RuleSpec, hasWorkspace: Bool) -> NotApplied?
     /// As above, also knowing whether a 亩均效益 evaluation was given; the engine asks this one.
     func notApplied(_ spec: RuleSpec, hasWorkspace: Bool, hasStandings: Bool) -> NotApplied?
+    /// As above, also seeing the plan (e.g. whether it has a policy catalogue); the engine asks this one.
+    func notApplied(_ spec: RuleSpec, plan: PlanData, hasWorkspace: Bool, hasStandings: Bool) -> NotApplied?
     func evaluate(_ input: RuleInput) throws -> [Finding]
 }
 
@@ -55,6 +57,9 @@ extension VettingRule {
     public func notApplied(_ spec: RuleSpec, hasWorkspace: Bool, hasStandings: Bool) -> NotApplied? {
         notApplied(spec, hasWorkspace: hasWorkspace)
     }
+    public func notApplied(_ spec: RuleSpec, plan: PlanData, hasWorkspace: Bool, hasStandings: Bool) -> NotApplied? {
+        notApplied(spec, hasWorkspace: hasWorkspace, hasStandings: hasStandings)
+    }
 }
 
 /// The rules the engine runs, in report order.
@@ -62,7 +67,7 @@ public enum RuleRegistry {
     public static let all: [any VettingRule] = [
         JurisdictionRule(), SeaRule(), FunctionZoneRule(), PlatformRule(), LayoutFitRule(),
         LandIntensityRule(), DeclaredAreaRule(), EnergyIntensityRule(), PollutantEmissionsRule(), RestrictedIndustryRule(),
-        LandQuotaRule(), FirmStandingRule(),
+        LandQuotaRule(), FirmStandingRule(), NationalPolicyRule(),
     ]
     public static var schemas: [String: [ParameterSpec]] {
         var d: [String: [ParameterSpec]] = [:]

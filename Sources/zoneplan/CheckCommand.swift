@@ -49,6 +49,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("evaluation-from-workspace"), help: "Look applicants up in the latest 亩均效益 year stored in the workspace (`zoneplan evaluate import`), as --evaluation does with a file.")
     var evaluationFromWorkspace = false
 
+    @Option(name: .customLong("policy-catalogue"), help: ArgumentHelp("An industry-policy catalogue in the format of GeoData/policy-catalogue.yaml (e.g. Zhejiang's stricter lists), vetted against in addition to GeoData's; repeatable. Item numbers must be unique across catalogues.", valueName: "file"))
+    var policyCatalogues: [String] = []
+
     @OptionGroup var recording: RecordOptions
 
     @OptionGroup(title: "报部 TXT sites") var site: BaobuSiteOptions
@@ -58,6 +61,10 @@ struct CheckCommand: ParsableCommand {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         // The ledger does not yet keep the standing a decision saw, so a recorded decision could not be replayed.
         if evaluation != nil && evaluationFromWorkspace { throw ValidationError("give --evaluation FILE or --evaluation-from-workspace, not both") }
+        // The workspace vets with its own plan, which does not keep an added catalogue yet.
+        if !policyCatalogues.isEmpty, recording.record || recording.dryRun {
+            throw ValidationError("--policy-catalogue cannot be used with --record or --dry-run yet (the workspace does not keep added catalogues)")
+        }
         if evaluation != nil || evaluationFromWorkspace, recording.record || recording.dryRun {
             throw ValidationError("--evaluation cannot be used with --record or --dry-run yet (the ledger does not keep the firm's standing)")
         }
@@ -91,13 +98,28 @@ struct CheckCommand: ParsableCommand {
         try runCheck(record: recording.record || recording.dryRun)
     }
 
+    /// Adds a `--policy-catalogue` file; a file that cannot be read or is not valid is exit 3, as a bad GeoData file is.
+    func withPolicyCatalogues(_ loaded: PlanData) -> PlanData {
+        var plan = loaded
+        for file in policyCatalogues {
+            do {
+                let c = try PolicyCatalogues.read(URL(fileURLWithPath: file), displayName: file, vocabulary: plan.industries)
+                try plan.addPolicyCatalogue(c)
+                if !data.quiet { note("policy catalogue \(c.label) (\(c.items.count) items) from \(file)") }
+            } catch {
+                fail("--policy-catalogue \(error)", code: Exit.badGeoData)
+            }
+        }
+        return plan
+    }
+
     func runCheck(record: Bool) throws {
         let workspace: Workspace? = record ? data.workspace() : nil
         let plan: PlanData
         if let workspace {
             do { plan = try workspace.loadPlan() } catch { failWith(error) }
         } else {
-            plan = try data.load()
+            plan = withPolicyCatalogues(try data.load())
         }
         let progress = CheckProgress(enabled: TerminalProgress.stderrIsTerminal)
         let inputs = CheckInputs(files: files, catalog: plan.industries, site: site, progress: progress)
@@ -443,7 +465,15 @@ struct DecideCommand: ParsableCommand {
 
     @OptionGroup(title: "报部 TXT sites") var site: BaobuSiteOptions
 
+    @Option(name: .customLong("as"), help: ArgumentHelp("In a workspace with people: the case officer opening a case (经办) for each application; see `zoneplan case`.", valueName: "name"))
+    var actor: String?
+
     func run() throws {
+        if let actor {
+            guard !recording.dryRun else { throw ValidationError("--dry-run and --as: a case is only opened, nothing drawn; vet with `zoneplan check`") }
+            return try openCases(data: data, files: files, site: site, actor: actor, note: recording.note, year: recording.year,
+                                 supersedes: recording.supersedes)
+        }
         var check = CheckCommand()
         check.site = site
         check.data = data

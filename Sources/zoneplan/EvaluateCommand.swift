@@ -24,7 +24,7 @@ struct EvaluateYearCommand: ParsableCommand {
         abstract: "亩均效益: score and class the firms on industrial land (A/B/C/D), low-efficiency land, class changes.",
         discussion: """
         Reads a year's firm figures (CSV, UTF-8 or GBK, keyed by 统一社会信用代码) and the firms' parcels \
-        (GeoJSON, linked by 统一社会信用代码; areas on EPSG:4549 in 亩), and scores and classes every firm by \
+        (GeoJSON, Shapefile or 报部 TXT, linked by 统一社会信用代码, see --code-field; areas on EPSG:4549 in 亩), and scores and classes every firm by \
         the evaluation pack (GeoData/evaluation.yaml: the 浙政发〔2018〕5号 method; weights, benchmarks, caps \
         and class shares are typical values, marked as readings). A firm that cannot be judged is listed as \
         not evaluated, with the reason. A bad file is refused whole with one line naming the row and column \
@@ -32,6 +32,9 @@ struct EvaluateYearCommand: ParsableCommand {
         Without firms.csv, evaluates a year stored in the workspace (--db; see `zoneplan evaluate import`) \
         with the pack it was imported with (or --pack), compared with the nearest earlier stored year \
         (exit 5 when the year is not stored).
+        With a workspace (--db), each firm's land is also measured against its own approval commitments: \
+        an approved project of the ledger whose application carried the firm's credit_code, producing at \
+        most the pack's low_efficiency.below_commitment share, makes its land low-efficiency (a reading).
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv, geojson }
@@ -39,8 +42,11 @@ struct EvaluateYearCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The year's firm figures (CSV); omit to evaluate a year stored in the workspace.", valueName: "firms.csv"))
     var firms: String?
 
-    @Option(name: .long, help: ArgumentHelp("The firms' parcels (GeoJSON FeatureCollection, lon/lat).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The firms' parcels: GeoJSON (lon/lat), an ESRI Shapefile (.shp with .dbf, .shx, .prj) or a 报部 TXT.", valueName: "file"))
     var parcels: String?
+
+    @Option(name: .long, help: ArgumentHelp("The parcel attribute with the 统一社会信用代码 (default: 统一社会信用代码 or credit_code in GeoJSON, TYSHXYDM in a Shapefile, 地块名称 in a 报部 TXT).", valueName: "name"))
+    var codeField: String?
 
     @Option(name: .long, help: "The year the figures are for.")
     var year: Int
@@ -69,13 +75,18 @@ struct EvaluateYearCommand: ParsableCommand {
         let (evaluationPack, _) = loadEvaluationPack(pack, data: data)
         let geography = EvaluationGeography(plan: plan)
         do {
+            let codeField = codeField
+            var readParcels: (@Sendable () throws -> [Parcel])?
+            if let parcels { readParcels = { try EvaluationParcelFile.read(path: parcels, geography: geography, codeField: codeField) } }
             let inputs = try EvaluationInputs.read(
                 firms: URL(fileURLWithPath: firms), firmsName: firms,
                 previous: previous.map { URL(fileURLWithPath: $0) }, previousName: previous,
-                parcels: parcels.map { URL(fileURLWithPath: $0) }, parcelsName: parcels,
-                pack: evaluationPack, geography: geography)
+                parcels: readParcels, pack: evaluationPack)
+            // With a workspace named (--db), land is also measured against its own approval commitments.
+            let commitments = try data.db.map { _ in try WorkspaceEvaluation.committedProjects(data.workspace().store) }
             let result = Evaluator(pack: evaluationPack).evaluate(inputs.firms, parcels: inputs.parcels, year: year,
-                                                                  previous: inputs.previous, previousYear: inputs.previous == nil ? nil : year - 1)
+                                                                  previous: inputs.previous, previousYear: inputs.previous == nil ? nil : year - 1,
+                                                                  commitments: commitments)
             try write(EvaluationOutput(result: result, pack: evaluationPack, geography: geography,
                                        industryName: { plan.industries.name(of: $0) }))
         } catch let e as EvaluationInputError {
@@ -141,7 +152,7 @@ struct EvaluateYearCommand: ParsableCommand {
 struct EvaluateImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Store a year's firm figures (CSV) and parcels (GeoJSON) in the workspace, all or nothing.",
+        abstract: "Store a year's firm figures (CSV) and parcels (GeoJSON, Shapefile or 报部 TXT) in the workspace, all or nothing.",
         discussion: """
         Both files are read and checked whole with the evaluation pack first (a bad row: one line naming \
         the row and column, exit 2, nothing stored), then stored with the pack in one transaction. A year \
@@ -151,8 +162,11 @@ struct EvaluateImportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The year's firm figures (CSV, UTF-8 or GBK).", valueName: "firms.csv"))
     var firms: String
 
-    @Option(name: .long, help: ArgumentHelp("The firms' parcels (GeoJSON FeatureCollection, lon/lat).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The firms' parcels: GeoJSON (lon/lat), an ESRI Shapefile (.shp with .dbf, .shx, .prj) or a 报部 TXT.", valueName: "file"))
     var parcels: String?
+
+    @Option(name: .long, help: ArgumentHelp("The parcel attribute with the 统一社会信用代码 (default: 统一社会信用代码 or credit_code in GeoJSON, TYSHXYDM in a Shapefile, 地块名称 in a 报部 TXT).", valueName: "name"))
+    var codeField: String?
 
     @Option(name: .long, help: "The year the figures are for.")
     var year: Int
@@ -175,9 +189,15 @@ struct EvaluateImportCommand: ParsableCommand {
             parcelBytes = d
         }
         do {
+            let geography = EvaluationGeography(plan: plan)
+            // GeoJSON is read from its bytes; a 报部 TXT or a Shapefile by its reader (the .shp's bytes fingerprint it).
+            let parcelsRead = try parcels.flatMap { path in
+                try EvaluationParcelFile.format(of: path) == .geojson && codeField == nil
+                    ? nil : EvaluationParcelFile.read(path: path, geography: geography, codeField: codeField)
+            }
             let r = try WorkspaceEvaluation.importYear(ws.store, year: year, firms: firmBytes, firmsName: firms, parcels: parcelBytes,
-                                                       parcelsName: parcels, packText: packText, packName: pack ?? "GeoData/evaluation.yaml",
-                                                       geography: EvaluationGeography(plan: plan), official: official.name)
+                                                       parcelsName: parcels, parcelsRead: parcelsRead, packText: packText, packName: pack ?? "GeoData/evaluation.yaml",
+                                                       geography: geography, official: official.name)
             writeOut("stored evaluation year \(r.year): \(r.firms) firms (\(r.encoding)), \(r.parcels) parcels, pack \(r.packVersion)\n")
         } catch let e as EvaluationInputError {
             fail("\(e)", code: Exit.badInput)
@@ -221,12 +241,7 @@ struct AuditCommand: ParsableCommand {
         let (evaluationPack, _) = loadEvaluationPack(pack, data: data)
         do {
             let table = try FirmTable.read(contentsOf: URL(fileURLWithPath: firms), displayName: firms, pack: evaluationPack)
-            let superseded = Set(try ws.store.decisionLinks().compactMap(\.supersedes))
-            let projects = try ws.store.decisions(limit: nil).compactMap { d -> CommittedProject? in
-                guard let id = d.id, !superseded.contains(id), d.verdict == .approve || d.verdict == .conditional else { return nil }
-                return CommittedProject(decisionId: id, name: d.name, verdict: d.verdict.rawValue, year: d.quotaYear,
-                                        properties: d.application["properties"]?.objectValue ?? [:])
-            }.sorted { $0.decisionId < $1.decisionId }
+            let projects = try WorkspaceEvaluation.committedProjects(ws.store)
             let findings = Audit.run(projects, table: table, year: year)
             writeOut(format == .json ? Audit.json(findings, year: year) : Audit.text(findings, year: year))
             if findings.contains(where: { $0.status == .below }) { throw ExitCode(Exit.notApproved) }

@@ -46,7 +46,8 @@ struct ReportCommand: ParsableCommand {
             guard let d = try ws.store.decision(id: decision) else { throw WorkspaceError(.notFound, "no decision \(decision)") }
             let ledger = try ws.store.decisions(limit: nil).map { (id: $0.id ?? 0, recordedAt: $0.recordedAt) }
             let number = DecisionNumber.number(id: decision, recordedAt: d.recordedAt, ledger: ledger, format: format)
-            page = try PrintableReport.html(decision: d, number: number, snapshot: try PlanSnapshot(plan: try ws.loadPlan()))
+            page = try PrintableReport.html(decision: d, number: number, snapshot: try PlanSnapshot(plan: try ws.loadPlan()),
+                                            signedCase: try ws.caseSigning(decisionId: decision))
         } catch { failWith(error) }
         if let html {
             guard FileManager.default.createFile(atPath: html, contents: Data(page.utf8)) else {

@@ -60,7 +60,7 @@ struct InitCommand: ParsableCommand {
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Replace or add a workspace layer from GeoJSON, an ESRI Shapefile or a 报部 TXT; or replace the rule pack.",
+        abstract: "Replace or add a workspace layer from GeoJSON, an ESRI Shapefile or a 报部 TXT; or replace the rule pack or the policy catalogue.",
         discussion: """
         The file is checked whole before anything is stored; the replaced version stays in the layer's \
         history. --id-field values become the feature ids exactly. An import that would leave a quota \
@@ -70,11 +70,12 @@ struct ImportCommand: ParsableCommand {
           zoneplan import platforms park.geojson --tier provincial
           zoneplan import parcels 报批.txt
           zoneplan import rulepack rulepack.yaml
+          zoneplan import policy-catalogue policy-catalogue.yaml
         """)
 
     @OptionGroup var data: GeoDataOptions
 
-    @Argument(help: "Layer name (e.g. function_zones, platforms, parcels), or `rulepack`.")
+    @Argument(help: "Layer name (e.g. function_zones, platforms, parcels), or `rulepack`, or `policy-catalogue`.")
     var layer: String
 
     @Argument(help: "The file: .geojson/.json, .shp (with .dbf/.shx/.prj), 报部 .txt, or .yaml for the rule pack.")
@@ -127,6 +128,12 @@ struct ImportCommand: ParsableCommand {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw WorkspaceError(.badInput, "\(file): cannot read the file") }
                 let d = try ws.importRulePack(text: text, source: file, official: official.name)
                 writeOut("rule pack \(d.version) imported from \(file) (sha256 \(d.sha256.prefix(12))…), now active\n")
+                return
+            }
+            if layer == "policy-catalogue" {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw WorkspaceError(.badInput, "\(file): cannot read the file") }
+                let d = try ws.importPolicyCatalogue(text: text, source: file, official: official.name)
+                writeOut("industry-policy catalogue \(d.version) imported from \(file) (sha256 \(d.sha256.prefix(12))…), now active\n")
                 return
             }
             let crsValue = try crs.map { try CRS.parse($0) }
@@ -195,6 +202,9 @@ struct LedgerCommand: ParsableCommand {
                 if let n = d.note { writeOut("note: \(n)\n") }
                 writeOut("input sha256 \(d.inputSha256); rule pack \(d.rulePackVersion); quota year \(d.quotaYear)\n")
                 writeOut("layer versions: " + d.layerVersions.sorted { $0.key < $1.key }.map { "\($0.key)#\($0.value)" }.joined(separator: ", ") + "\n")
+                if let c = try ws.caseSigning(decisionId: id) {
+                    writeOut("case \(c.id): 经办 → 审核 → 签发\n" + caseChain(c))
+                }
                 writeOut(Report.text(d.result))
                 let entries = try ws.store.quotaEntries(nil).filter { $0.decisionId == id }
                 for e in entries { writeOut("quota: \(e.kind.rawValue) \(num2(e.amountMu)) 亩 \(e.account)\n") }

@@ -24,11 +24,12 @@ struct ZonePlanCommand: ParsableCommand {
         abstract: "Vet where industrial projects may be sited in Jiaxing (嘉兴), with evidence from the plans.",
         discussion: """
         Exit codes: 0 all approved (or command succeeded), 1 some application not approved \
-        (conditional, reject or incomplete), 2 bad input, 3 GeoData or rule pack invalid, \
-        4 internal error (GEOS/PROJ/SQLite), 5 not found, 6 conflict (e.g. workspace already \
-        initialised), 64 bad command-line usage.
+        (conditional, reject or incomplete), 2 bad input (also a case step by the wrong role or \
+        on one's own case), 3 GeoData or rule pack invalid, 4 internal error (GEOS/PROJ/SQLite), \
+        5 not found, 6 conflict (e.g. workspace already initialised; a case step out of order or \
+        already signed), 64 bad command-line usage.
         """,
-        subcommands: [LayersCommand.self, ShowCommand.self, CheckCommand.self, DecideCommand.self, InitCommand.self, ImportCommand.self, LedgerCommand.self, ReportCommand.self, QuotaCommand.self, WhereCommand.self, QueryCommand.self, SuggestCommand.self, StatsCommand.self, GridCommand.self, ExportCommand.self, ServeCommand.self, EvaluateCommand.self, AuditCommand.self]
+        subcommands: [LayersCommand.self, ShowCommand.self, CheckCommand.self, DecideCommand.self, InitCommand.self, ImportCommand.self, LedgerCommand.self, ReportCommand.self, QuotaCommand.self, WhereCommand.self, QueryCommand.self, SuggestCommand.self, StatsCommand.self, GridCommand.self, ExportCommand.self, ServeCommand.self, EvaluateCommand.self, AuditCommand.self, PeopleCommand.self, CaseCommand.self]
     )
 
     /// Links the PostGIS backend in, so `--db postgres://…` and `$ZONEPLAN_DB` work, then runs.
@@ -126,6 +127,7 @@ func failWith(_ error: Error) -> Never {
         case .notInitialized: fail(e.message, code: Exit.badGeoData)
         case .conflict: fail(e.message, code: Exit.conflict)
         }
+    case let e as NotPermitted: fail(e.message, code: Exit.badInput)
     case let e as PlanDataError: fail("invalid: \(e)", code: Exit.badInput)
     case let e as ApplicationError: fail("\(e)", code: Exit.badInput)
     case let e as BaobuError: fail("\(e)", code: Exit.badInput)

@@ -22,6 +22,7 @@ let badCases: [BadCase] = [
     .init(file: "non-numeric-output", mentions: ["properties.output_wan", "很多", "万元/年"]),
     .init(file: "unknown-industry", mentions: ["properties.industry", "C9999"]),
     .init(file: "not-a-feature", mentions: ["type", "Feature or FeatureCollection", "Polygon"]),
+    .init(file: "unknown-policy-item", mentions: ["properties.policy_items[0]", "unknown catalogue item '限制类 九十九、1'"]),
 ]
 
 @Suite("bad input: exit 2, one line naming the field")

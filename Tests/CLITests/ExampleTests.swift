@@ -28,6 +28,7 @@ let expectedExamples: [Expected] = [
     .init(name: "outside-platforms", verdict: "conditional", rule: "platform", check: nil, outcome: "warn"),
     .init(name: "missing-energy", verdict: "incomplete", rule: "energy-intensity", check: nil, outcome: "unverifiable"),
     .init(name: "declared-area-mismatch", verdict: "conditional", rule: "declared-area", check: nil, outcome: "warn"),
+    .init(name: "restricted-policy-item", verdict: "reject", rule: "national-policy", check: "restricted", outcome: "fail"),
 ]
 
 func findings(_ result: JSON) -> [JSON] { result["findings"]?.array ?? [] }

@@ -105,7 +105,20 @@ import ZoneStore
         try await MapPageTests.withServer(workspace: ws.location) { base in
             let dom = try await MapPageTests.dom(base + "/map")
             #expect(MapPageTests.attribute("data-mujun", in: dom) == "2025:1972")
-            #expect(dom.contains("亩均效益 2025"), "no 亩均 entry in the layer control")   // the year is only in the rendered control
+            #expect(dom.contains("亩均效益") && dom.contains("<option value=\"2025\" selected"), "no 亩均 entry with its year in the layer control")
+        }
+    }
+
+    /// With two stored years the picker lists both, the latest chosen; `?mujun=2024` loads 2024.
+    @Test func theMapsYearPickerListsTheStoredYearsAndLoadsTheOnePicked() async throws {
+        let ws = try Self.workspace()
+        try await MapPageTests.withServer(workspace: ws.location) { base in
+            let latest = try await MapPageTests.dom(base + "/map")
+            #expect(MapPageTests.attribute("data-mujun", in: latest) == "2025:1972")
+            #expect(latest.contains("<option value=\"2024\">2024</option>") && latest.contains("<option value=\"2025\" selected"), "no year picker")
+            let earlier = try await MapPageTests.dom(base + "/map?mujun=2024")
+            #expect(MapPageTests.attribute("data-mujun", in: earlier) == "2024:1972")
+            #expect(earlier.contains("<option value=\"2024\" selected"))
         }
     }
 }

@@ -80,7 +80,7 @@ import ZoneStore
 
             // A new rule pack swaps the snapshot (and drops its cache) but the layer is the same.
             let text = try String(contentsOf: geoData.appendingPathComponent("rulepack.yaml"), encoding: .utf8)
-                .replacingOccurrences(of: #"version: "2026.11.3""#, with: #"version: "2026.11.3-etag""#)
+                .replacingOccurrences(of: #"version: "2026.11.4""#, with: #"version: "2026.11.4-etag""#)
             _ = try other.importRulePack(text: text, source: "test", official: "测试员")
             let afterRules = try await client.execute(uri: uri, method: .get, headers: [.ifNoneMatch: etag1])
             #expect(afterRules.status == .notModified, "the platforms did not change")

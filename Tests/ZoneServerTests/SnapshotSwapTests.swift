@@ -22,7 +22,7 @@ import ZoneStore
 
             // A new rule pack version in which a site outside every platform fails.
             let text = try String(contentsOf: geoData.appendingPathComponent("rulepack.yaml"), encoding: .utf8)
-                .replacingOccurrences(of: #"version: "2026.11.3""#, with: #"version: "2026.11.3-test""#)
+                .replacingOccurrences(of: #"version: "2026.11.4""#, with: #"version: "2026.11.4-test""#)
                 .replacingOccurrences(of: "      outside_outcome: warn", with: "      outside_outcome: fail")
             let other = Workspace(store: try WorkspaceLocator.open(ws.location, create: false))
             _ = try other.importRulePack(text: text, source: "test", official: "测试员")
@@ -30,10 +30,10 @@ import ZoneStore
             let h2 = try await client.execute(uri: "/health", method: .get)
             let v2 = try #require(h2.json["plan_version"]?.stringValue)
             #expect(v2 != v1)
-            #expect(h2.json["rule_pack_version"]?.stringValue == "2026.11.3-test")
+            #expect(h2.json["rule_pack_version"]?.stringValue == "2026.11.4-test")
             let vet2 = try await client.execute(uri: "/vet", method: .post, body: body)
             #expect(vet2.json["verdict"]?.stringValue == "reject")
-            #expect(vet2.json["rule_pack_version"]?.stringValue == "2026.11.3-test")
+            #expect(vet2.json["rule_pack_version"]?.stringValue == "2026.11.4-test")
             #expect(vet2.json["plan_version"]?.stringValue == v2)
             let rec = try await client.execute(uri: "/decisions?dry_run=1", method: .post,
                                                headers: [.authorization: "Bearer \(testToken)"], body: body)

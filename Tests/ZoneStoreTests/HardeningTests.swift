@@ -127,7 +127,7 @@ import ZoneVetting
     @Test(arguments: Backend.allCases) func anIdempotencyKeyGivesTheSameAnswerAndRecordsOnce(_ backend: Backend) throws {
         let t = try TempWorkspace(backend)
         try t.workspace.setQuota(key, mu: 1000, name: "南湖区", official: "甲", note: nil)
-        let respond: ([Workspace.Recorded]) throws -> StoredResponse = { r in
+        let respond: @Sendable ([Workspace.Recorded]) throws -> StoredResponse = { r in
             StoredResponse(status: 201, body: Data("ids \(r.map { $0.record.id! })".utf8))
         }
         let first = try t.workspace.record(applications: try submissions(["jiaxipera-compressor", "outside-jiaxing"]), official: "甲",

@@ -96,6 +96,8 @@ struct SchemaFiveTests {
         // Step 6's tables (亩均效益) did not exist either.
         downgrade += backend == .postgis ? ["DROP TABLE zp_eval_parcels, zp_eval_firms, zp_eval_years"]
             : ["SELECT DropGeoTable('zp_eval_parcels')", "DROP TABLE zp_eval_firms", "DROP TABLE zp_eval_years"]
+        // Nor step 7's (people and cases).
+        downgrade += ["zp_case_steps", "zp_cases", "zp_workflow_settings", "zp_person_tokens", "zp_person_roles", "zp_people"].map { "DROP TABLE \($0)" }
         downgrade.append("DELETE FROM zp_migrations WHERE version >= 5")
         for statement in downgrade { try t.execute(statement) }
         #expect(try t.workspace.store.schemaVersion() == 4)

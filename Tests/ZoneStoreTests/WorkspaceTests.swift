@@ -60,6 +60,9 @@ import ZoneVetting
         #expect(!plan.clauses.all.isEmpty)
         #expect(p.clauses.version == plan.clauses.version)
         #expect(p.clauses.all.map(\.quote) == plan.clauses.all.map(\.quote))
+        // So is the industry-policy catalogue: recording vets against the same items as `check`.
+        #expect(!plan.policy.isEmpty && p.policy.labels == plan.policy.labels)
+        #expect(p.policy.allItems.map(\.number) == plan.policy.allItems.map(\.number))
         let (app, _) = try example("jiaxipera-compressor")
         let a = try VettingEngine(plan: plan).vet(app), b = try VettingEngine(plan: p).vet(app)
         #expect(a.clauses.map(\.ref) == b.clauses.map(\.ref) && !b.clauses.isEmpty)

@@ -18,7 +18,7 @@ import ZonePlan
         // Every rule that can give a reading has a row in the readings table.
         let readings = try #require(readme.range(of: "**Readings.**")).upperBound
         let table = readme[readings...].prefix(6000)
-        for id in ["function-zone", "land-intensity", "restricted-industry", "layout-fit", "jurisdiction", "sea", "land-quota"] {
+        for id in ["function-zone", "land-intensity", "restricted-industry", "layout-fit", "jurisdiction", "sea", "land-quota", "national-policy"] {
             #expect(table.contains("| `\(id)`"), "readings table lacks \(id)")
         }
     }
