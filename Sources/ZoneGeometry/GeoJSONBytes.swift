@@ -1,6 +1,5 @@
 import Foundation
 import Dispatch
-import ZoneGeometry
 
 /// Features written straight into bytes, as `zoneplan export` and the OGC API pages give them:
 /// `type`, `id`, `bbox`, sorted `properties`, then the geometry with RFC 7946 winding and at most

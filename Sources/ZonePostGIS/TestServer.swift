@@ -54,8 +54,8 @@ public enum PostGISTestServer {
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = [scriptPath, "start", dir, "--watch", "\(ProcessInfo.processInfo.processIdentifier)"]
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("zp-pg-start-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: tmp.path + ".out", contents: nil)
-        FileManager.default.createFile(atPath: tmp.path + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: tmp.path + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: tmp.path + ".err", contents: nil)
         defer {
             try? FileManager.default.removeItem(atPath: tmp.path + ".out")
             try? FileManager.default.removeItem(atPath: tmp.path + ".err")

@@ -397,7 +397,7 @@ open class SQLWorkspaceStore {
     }
 
     public func insertDecisionInput(decisionId: Int64, _ input: SubmittedInput) throws {
-        try writeTransaction {
+        _ = try writeTransaction {
             try db.query(sql.insertDecisionInput, [
                 .int(decisionId), .text(input.format), .text(input.sha256), .blob(Array(input.bytes)),
                 input.sidecar.map { .blob(Array($0)) } ?? .null, input.sidecar.map { .text(sha256Hex($0)) } ?? .null])
@@ -429,7 +429,7 @@ open class SQLWorkspaceStore {
     }
 
     public func insertIdempotentResponse(key: String, requestSha256: String, response: StoredResponse) throws {
-        try writeTransaction {
+        _ = try writeTransaction {
             try db.query(sql.insertIdempotentResponse, [.text(key), .text(requestSha256), .int(Int64(response.status)),
                                                         .blob(Array(response.body)), .text(nowISO())])
         }

@@ -84,7 +84,7 @@ public struct LayoutFitRule: VettingRule {
 }
 
 // Compiled once: compiling it per call was a visible share of vetting time.
-nonisolated(unsafe) let seedRefPattern = try! NSRegularExpression(pattern: "(?<![0-9A-Za-z:])[0-9]{3}:[0-9]+(?:[–-][0-9]+)?(?![0-9A-Za-z])")
+let seedRefPattern = try! NSRegularExpression(pattern: "(?<![0-9A-Za-z:])[0-9]{3}:[0-9]+(?:[–-][0-9]+)?(?![0-9A-Za-z])")
 
 /// `seed 000:286; 000:295–298` → ["000:286", "000:295–298"]. Memoised: the sources are the plan
 /// features' (a few hundred texts), and matching them for every application was ~5 % of vetting.
