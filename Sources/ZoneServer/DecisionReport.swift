@@ -384,6 +384,9 @@ enum DecisionReport {
         h += signatures(decision: decision, signedCase: signedCase)
 
         h += "<h2>版本 Versions</h2><table><tr><th>rule pack</th><td>\(esc(r.rulePackVersion))</td><th>GeoData</th><td>\(esc(r.geodataVersion))</td></tr>"
+        if let catalogues = r.policyCatalogues, !catalogues.isEmpty {
+            h += "<tr><th>产业政策目录 policy catalogue</th><td colspan=\"3\" id=\"policy-catalogues\">\(esc(catalogues.joined(separator: "；")))</td></tr>"
+        }
         if !r.layerVersions.isEmpty {
             h += "<tr><th>layers</th><td colspan=\"3\">\(esc(r.layerVersions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))</td></tr>"
         }

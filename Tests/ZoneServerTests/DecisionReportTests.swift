@@ -44,6 +44,10 @@ import ZoneVetting
             #expect(r.status == .ok)
             let html = r.text
             #expect(html.contains("草稿：未记录，无文号"), "a report of an unrecorded application says it has no number")
+            // The versions it was vetted under, the industry-policy catalogue among them.
+            let catalogues = try #require(result["policy_catalogues"]?.arrayValue.map { $0.compactMap(\.stringValue) })
+            #expect(!catalogues.isEmpty)
+            #expect(html.contains("id=\"policy-catalogues\">\(catalogues.joined(separator: "；"))</td>"))
 
             // Numbers, not names, on the map: no two markers overlap (radius 9.5 px).
             let m = Self.markers(html)
