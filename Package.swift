@@ -66,8 +66,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZonePlanTests", dependencies: ["ZonePlan", "ZoneVetting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZoneVettingTests", dependencies: ["ZoneVetting"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore", "ZonePostGIS"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZonePostGISTests", dependencies: ["ZonePostGIS", "ZoneStore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZoneStoreTests", dependencies: ["ZoneStore", "ZoneService", "ZonePostGIS"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZonePostGISTests", dependencies: ["ZonePostGIS", "ZoneStore", "ZoneService"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZoneServerTests", dependencies: [
             "ZoneServer", "ZonePostGIS", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], resources: [.copy("Fixtures")]),

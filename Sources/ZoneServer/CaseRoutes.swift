@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ZoneGeometry
+import ZoneService
 import ZoneStore
 import ZoneVetting
 

@@ -3,6 +3,7 @@ import Hummingbird
 import ZoneGeometry
 import ZonePlan
 import ZoneQuery
+import ZoneService
 import ZoneStore
 import ZoneVetting
 

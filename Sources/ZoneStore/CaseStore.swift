@@ -149,6 +149,11 @@ public struct CaseRecord: Sendable {
     public var supersedes: Int64?
     public var steps: [CaseStep]
 
+    public init(id: Int64, openedAt: String, openedBy: String, name: String, quotaYear: Int, supersedes: Int64?, steps: [CaseStep]) {
+        self.id = id; self.openedAt = openedAt; self.openedBy = openedBy; self.name = name; self.quotaYear = quotaYear
+        self.supersedes = supersedes; self.steps = steps
+    }
+
     public var state: CaseState {
         switch steps.last?.kind {
         case .reviewPass: return .awaitingSignature

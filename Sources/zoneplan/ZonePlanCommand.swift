@@ -3,6 +3,7 @@ import Foundation
 import ZoneGeometry
 import ZonePlan
 import ZonePostGIS
+import ZoneService
 import ZoneStore
 import ZoneVetting
 

@@ -4,6 +4,7 @@ import ZoneGeometry
 import ZonePlan
 import ZoneVetting
 @testable import ZonePostGIS
+@testable import ZoneService
 @testable import ZoneStore
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

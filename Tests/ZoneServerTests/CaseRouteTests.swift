@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 import ZoneGeometry
 import ZonePostGIS
+import ZoneService
 import ZoneStore
 import ZoneVetting
 @testable import ZoneServer

@@ -5,6 +5,7 @@ import Testing
 @testable import ZoneGeometry
 import ZonePlan
 import ZoneQuery
+import ZoneService
 import ZoneStore
 @testable import ZoneServer
 

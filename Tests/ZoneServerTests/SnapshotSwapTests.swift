@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import ZonePlan
+import ZoneService
 import ZoneStore
 @testable import ZoneServer
 

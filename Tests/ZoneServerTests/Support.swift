@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Testing
 import ZoneGeometry
 import ZonePlan
+import ZoneService
 import ZoneStore
 import ZoneVetting
 @testable import ZoneServer

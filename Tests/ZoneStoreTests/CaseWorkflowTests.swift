@@ -3,6 +3,7 @@ import Testing
 import ZoneGeometry
 import ZonePlan
 import ZoneVetting
+@testable import ZoneService
 @testable import ZoneStore
 
 /// The bureau's review workflow (issue 16) on both backends: 经办 → 审核 → 签发, each step an

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZoneGeometry
 import ZonePlan
+@testable import ZoneService
 @testable import ZoneStore
 
 /// Schema 6: a 亩均效益 year (firm figures and parcels) stored whole, on both backends.

@@ -3,6 +3,7 @@ import Testing
 import ZoneGeometry
 import ZonePlan
 import ZoneVetting
+@testable import ZoneService
 @testable import ZoneStore
 
 /// The ledger's hardening: a decision superseded at most once, all-or-nothing batches with

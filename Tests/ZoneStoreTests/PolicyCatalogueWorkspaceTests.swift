@@ -3,6 +3,7 @@ import Testing
 import ZoneGeometry
 import ZonePlan
 import ZoneVetting
+@testable import ZoneService
 @testable import ZoneStore
 
 /// The workspace keeps its industry-policy catalogue like its rule pack: stored at init, replaced

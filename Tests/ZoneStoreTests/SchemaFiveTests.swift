@@ -4,6 +4,7 @@ import ZoneGeometry
 import ZonePlan
 import ZonePostGIS
 import ZoneVetting
+@testable import ZoneService
 @testable import ZoneStore
 
 /// Schema 5: the layer tables carry the attributes QGIS styles and filters by as columns; PostGIS

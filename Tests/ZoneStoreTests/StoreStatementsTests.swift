@@ -3,6 +3,7 @@ import Testing
 import ZoneGeometry
 import ZonePlan
 import ZoneVetting
+@testable import ZoneService
 @testable import ZoneStore
 
 /// The statements of `WorkspaceSQL`, written once, do the same on both backends.

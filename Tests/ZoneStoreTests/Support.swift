@@ -4,6 +4,7 @@ import ZoneGeometry
 import ZonePlan
 import ZonePostGIS
 import ZoneVetting
+@testable import ZoneService
 @testable import ZoneStore
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

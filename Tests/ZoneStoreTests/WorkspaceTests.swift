@@ -3,6 +3,7 @@ import Testing
 import ZoneGeometry
 import ZonePlan
 import ZoneVetting
+@testable import ZoneService
 @testable import ZoneStore
 
 @Suite struct SchemaTests {

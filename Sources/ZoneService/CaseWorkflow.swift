@@ -1,5 +1,6 @@
 import Foundation
 import ZoneGeometry
+import ZoneStore
 import ZoneVetting
 
 /// A step refused because of who asks: the wrong role, or (two-person rule) their own case.

@@ -1,6 +1,7 @@
 import Foundation
 import ZoneGeometry
 import ZonePlan
+import ZoneStore
 import ZoneVetting
 
 /// What a workspace does: keep the plan's layers (with history), the rule pack and vocabulary, the
