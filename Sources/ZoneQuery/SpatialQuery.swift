@@ -40,16 +40,8 @@ public struct FeatureSummary: Sendable, Codable, Equatable {
     }
 }
 
-/// A rule or guidance statement that applies at a place.
-public struct PlaceRule: Sendable, Codable, Equatable {
-    public var rule: String
-    /// `pass`/`warn`/`fail` when the place alone decides it, else `depends` (on the industry or figures).
-    public var effect: String
-    public var zh: String
-    public var en: String
-    public var zones: [String]
-    public var citation: [String]
-}
+/// A rule's statement about a place: each rule words its own (`VettingRule.place`).
+public typealias PlaceRule = PlaceStatement
 
 /// The guidance lists (重点布局 / 改造提升 / 培育发展) of one layout area or cluster.
 public struct PlaceGuidance: Sendable, Codable, Equatable {
@@ -199,7 +191,8 @@ public final class SpatialQuery {
                            lon: round7(lonLat.x), lat: round7(lonLat.y),
                            inJiaxing: hits.contains { $0.kind == .city || $0.kind == .county },
                            features: hits.map(FeatureSummary.init), guidance: guidance,
-                           rules: PlaceRules.rules(at: hits, near: near, pack: plan.rulePack),
+                           rules: RuleRegistry.statements(about: PlaceFacts(hits: hits, nearestPlatforms: near.map {
+                               PlaceFacts.NearestPlatform(id: $0.id, name: $0.name, distanceKm: $0.distanceKm) }), pack: plan.rulePack),
                            nearestPlatforms: near, geodataVersion: plan.geodataVersion,
                            rulePackVersion: plan.rulePack.version, schematicNote: Self.schematicNote)
     }
@@ -271,13 +264,6 @@ public final class SpatialQuery {
         }
         return gs.count == 1 ? gs[0] : .geometryCollection(gs)
     }
-}
-
-/// `seed 000:286; 000:295–298` → ["000:286", "000:295–298"].
-func seedRefs(_ source: String) -> [String] {
-    let re = try! NSRegularExpression(pattern: "[0-9]{3}:[0-9]+(?:[–-][0-9]+)?")
-    let ns = source as NSString
-    return re.matches(in: source, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range) }
 }
 
 func round3(_ d: Double) -> Double { (d * 1e3).rounded() / 1e3 }

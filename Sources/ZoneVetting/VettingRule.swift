@@ -19,9 +19,7 @@ public struct RuleInput {
 
     /// An outcome word from the pack (`pass`/`warn`/`fail`); validated at load, so the default is
     /// only reached for a pack built in code.
-    public func outcome(_ param: String, default d: Outcome = .fail) -> Outcome {
-        spec.word(param).flatMap(Outcome.init(rawValue:)) ?? d
-    }
+    public func outcome(_ param: String, default d: Outcome = .fail) -> Outcome { spec.outcome(param, default: d) }
 
     /// A finding that the data this rule needs is missing: never approvable.
     public func unverifiable(check: String? = nil, basis: Basis = .text, zh: String, en: String, zones: [ZoneRef] = []) -> Finding {
@@ -50,9 +48,12 @@ public protocol VettingRule: Sendable {
     /// As above, also seeing the plan (e.g. whether it has a policy catalogue); the engine asks this one.
     func notApplied(_ spec: RuleSpec, plan: PlanData, hasWorkspace: Bool, hasStandings: Bool) -> NotApplied?
     func evaluate(_ input: RuleInput) throws -> [Finding]
+    /// What this rule says about a place before any project is known (`zoneplan where`); none by default.
+    func place(_ place: PlaceFacts, spec: RuleSpec) -> [PlaceStatement]
 }
 
 extension VettingRule {
+    public func place(_ place: PlaceFacts, spec: RuleSpec) -> [PlaceStatement] { [] }
     public func notApplied(_ spec: RuleSpec, hasWorkspace: Bool) -> NotApplied? { nil }
     public func notApplied(_ spec: RuleSpec, hasWorkspace: Bool, hasStandings: Bool) -> NotApplied? {
         notApplied(spec, hasWorkspace: hasWorkspace)

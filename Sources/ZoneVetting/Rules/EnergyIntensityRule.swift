@@ -31,3 +31,12 @@ public struct EnergyIntensityRule: VettingRule {
                         en: "energy per value added \(num(v, 3)) tce/万元 (\(num(energy)) / \(num(va))) is \(ok ? "not above" : "above") the city average \(num(limit, 3))")]
     }
 }
+
+extension EnergyIntensityRule {
+    /// The energy-intensity ceiling a project here must keep under.
+    public func place(_ place: PlaceFacts, spec s: RuleSpec) -> [PlaceStatement] {
+        [PlaceStatement(rule: s.id, effect: "depends",
+                        zh: "单位工业增加值能耗 ≤ \(s.statedQuantity("max_tce_per_value_added")) 吨标准煤/万元",
+                        en: "energy per value added ≤ \(s.statedQuantity("max_tce_per_value_added")) tce/万元", zones: [], citation: s.citations)]
+    }
+}

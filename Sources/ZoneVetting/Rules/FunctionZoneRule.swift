@@ -142,3 +142,40 @@ public struct FunctionZoneRule: VettingRule {
         }
     }
 }
+
+extension FunctionZoneRule {
+    /// Each main functional zone at the place and what it admits (000:306–314).
+    public func place(_ place: PlaceFacts, spec s: RuleSpec) -> [PlaceStatement] {
+        let zones = place.hits.filter { $0.kind == .functionZone }
+        if zones.isEmpty && !place.counties.isEmpty {
+            return [PlaceStatement(rule: s.id, effect: "unverifiable", zh: "该点不在任何主体功能区图斑内，无法判断其管制要求",
+                                   en: "no main functional zone covers the point: its rules cannot be checked", zones: [], citation: s.citations)]
+        }
+        return zones.compactMap { z -> PlaceStatement? in
+            guard let c = z.category else { return nil }
+            let cite = Self.clause(c, s.citations)
+            let polluting = s.list("polluting") ?? []
+            switch c {
+            case .prohibited:
+                return PlaceStatement(rule: s.id, effect: "fail", zh: "\(z.name)：禁止开发区，严禁工业布点",
+                                      en: "\(z.id): prohibited-development zone — no industry may be sited here", zones: [z.id], citation: cite)
+            case .key:
+                return PlaceStatement(rule: s.id, effect: "pass", zh: "\(z.name)：重点开发区，积极吸引工业项目",
+                                      en: "\(z.id): key-development zone — industry is welcome", zones: [z.id], citation: cite)
+            case .optimized:
+                let admits = s.list("optimized_admits") ?? []
+                return PlaceStatement(rule: s.id, effect: "depends",
+                                      zh: "\(z.name)：优化开发区，主要布局高新技术产业、无污染产业（属于 \(admits.joined(separator: "、")) 或不属于 \(polluting.joined(separator: "、")) 者可布点）",
+                                      en: "\(z.id): optimized zone — a project is admitted if it is \(admits.joined(separator: ", ")) or not \(polluting.joined(separator: ", "))",
+                                      zones: [z.id], citation: cite)
+            case .ecological:
+                let admits = s.list("ecological_admits") ?? []
+                let other = s.outcome("ecological_other_outcome", default: .warn).rawValue
+                return PlaceStatement(rule: s.id, effect: "depends",
+                                      zh: "\(z.name)：生态经济区，严格限制有污染的生产经营活动（\(polluting.joined(separator: "、")) 不予布点）；\(admits.joined(separator: "、")) 可布点；其他清洁工业为 \(other)（须按生态型工业建设运营）",
+                                      en: "\(z.id): ecological zone — \(polluting.joined(separator: ", ")) fails, \(admits.joined(separator: ", ")) passes, other clean industry gets \(other) (to be run as ecological industry)",
+                                      zones: [z.id], citation: cite)
+            }
+        }
+    }
+}

@@ -52,3 +52,18 @@ public struct JurisdictionRule: VettingRule {
                         citation: input.citation, zh: "用地位于嘉兴市域内：\(list)", en: "the site lies \(en)")]
     }
 }
+
+extension JurisdictionRule {
+    /// Inside Jiaxing the county's land quota applies; outside it, no application is taken.
+    public func place(_ place: PlaceFacts, spec s: RuleSpec) -> [PlaceStatement] {
+        let counties = place.counties
+        guard !counties.isEmpty else {
+            return [PlaceStatement(rule: s.id, effect: "fail", zh: "该点不在嘉兴市域内：工业项目选址不予受理",
+                                   en: "the point is outside Jiaxing: a site here fails the jurisdiction rule", zones: [], citation: s.citations)]
+        }
+        let names = counties.map(\.name).joined(separator: "、")
+        return [PlaceStatement(rule: s.id, effect: "pass", zh: "位于嘉兴市\(names)，由该县（市、区）审查用地指标",
+                               en: "in Jiaxing, \(counties.map { $0.nameEn ?? $0.id }.joined(separator: ", ")); that county's land quota applies",
+                               zones: counties.map(\.id), citation: s.citations)]
+    }
+}

@@ -46,3 +46,16 @@ public struct LandIntensityRule: VettingRule {
                        en: "\(enName) \(num(v)) 万元/mu (\(num(amount)) 万元 / \(num(area)) mu) is \(ok ? "at or above" : "below") \(num(min))\(scopeEn)")
     }
 }
+
+extension LandIntensityRule {
+    /// The intensity figures a project here must reach, and what falling short gets.
+    public func place(_ place: PlaceFacts, spec s: RuleSpec) -> [PlaceStatement] {
+        let inside = !place.platforms.isEmpty
+        let below = (inside ? s.outcome("inside_platform_outcome", default: .fail) : s.outcome("outside_platform_outcome", default: .warn)).rawValue
+        let inv = s.statedQuantity("investment_min"), out = s.statedQuantity("output_min")
+        return [PlaceStatement(rule: s.id, effect: "depends",
+                               zh: "投入强度 ≥ \(inv) 万元/亩，产出强度 ≥ \(out) 万元/亩（\(inside ? "平台内" : "平台外")低于此为 \(below)）",
+                               en: "investment ≥ \(inv) 万元/亩 and output ≥ \(out) 万元/亩 (below: \(below) \(inside ? "inside a platform" : "outside platforms"))",
+                               zones: [], citation: s.citations)]
+    }
+}

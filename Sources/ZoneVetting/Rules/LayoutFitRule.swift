@@ -86,9 +86,10 @@ public struct LayoutFitRule: VettingRule {
 // Compiled once: compiling it per call was a visible share of vetting time.
 let seedRefPattern = try! NSRegularExpression(pattern: "(?<![0-9A-Za-z:])[0-9]{3}:[0-9]+(?:[–-][0-9]+)?(?![0-9A-Za-z])")
 
-/// `seed 000:286; 000:295–298` → ["000:286", "000:295–298"]. Memoised: the sources are the plan
-/// features' (a few hundred texts), and matching them for every application was ~5 % of vetting.
-func seedRefs(_ source: String) -> [String] {
+/// `seed 000:286; 000:295–298` → ["000:286", "000:295–298"]; not a digest such as `sha256:6b83…`.
+/// Memoised: the sources are the plan features' (a few hundred texts), and matching them for every
+/// application was ~5 % of vetting. `zoneplan where` cites guidance with it too.
+public func seedRefs(_ source: String) -> [String] {
     if let known = seedRefMemo.get(source) { return known }
     let re = seedRefPattern
     let ns = source as NSString
@@ -105,5 +106,30 @@ private final class SeedRefMemo: @unchecked Sendable {
     func put(_ s: String, _ r: [String]) {
         lock.lock(); defer { lock.unlock() }
         if refs.count < 4096 { refs[s] = r }  // bounded: sources come from the plan, not from applications
+    }
+}
+
+extension LayoutFitRule {
+    /// The core ring, and whether layout guidance covers the place (the lists themselves are the
+    /// place report's guidance).
+    public func place(_ place: PlaceFacts, spec s: RuleSpec) -> [PlaceStatement] {
+        var out: [PlaceStatement] = []
+        for ring in place.hits where ring.kind == .coreRing {
+            let o = s.outcome("core_ring_outcome", default: .warn).rawValue
+            out.append(PlaceStatement(rule: s.id, effect: o, zh: "\(ring.name)：主要发展现代服务业，工业项目为 \(o)",
+                                      en: "\(ring.id): the core ring is for modern services; an industrial project gets \(o)", zones: [ring.id], citation: ["000:281"]))
+        }
+        let guided = place.hits.filter { $0.guidance.map { !$0.isEmpty } ?? false }
+        let mismatch = s.outcome("mismatch_outcome", default: .warn).rawValue
+        if guided.isEmpty && !place.counties.isEmpty {
+            out.append(PlaceStatement(rule: s.id, effect: mismatch, zh: "无产业布局导向覆盖该点，请人工核对",
+                                      en: "no layout guidance covers the point; check by hand", zones: [], citation: s.citations))
+        } else if !guided.isEmpty {
+            out.append(PlaceStatement(rule: s.id, effect: "depends",
+                                      zh: "行业须在所在区域的重点布局/改造提升/培育发展名单内（见下方产业导向），否则为 \(mismatch)",
+                                      en: "the industry should be on a lead/upgrade/foster list of \(guided.map(\.id).joined(separator: ", ")) (else \(mismatch))",
+                                      zones: guided.map(\.id), citation: guided.flatMap { seedRefs($0.source) }.uniqued()))
+        }
+        return out
     }
 }

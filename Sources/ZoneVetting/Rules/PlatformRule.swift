@@ -51,3 +51,23 @@ public struct PlatformRule: VettingRule {
         }
     }
 }
+
+extension PlatformRule {
+    /// The platform(s) at the place, or outside every platform the nearest ones.
+    public func place(_ place: PlaceFacts, spec s: RuleSpec) -> [PlaceStatement] {
+        let platforms = place.platforms
+        let inside = num((s.quantity("inside_share") ?? 0.99) * 100)
+        guard !platforms.isEmpty else {
+            let near = place.nearestPlatforms
+            let outcome = s.outcome("outside_outcome", default: .warn).rawValue
+            return [PlaceStatement(rule: s.id, effect: outcome,
+                                   zh: "不在发展平台内（\(outcome)）；最近的平台：\(near.map { "\($0.name) \(num($0.distanceKm)) km" }.joined(separator: "、"))",
+                                   en: "outside every development platform (\(outcome)); nearest: \(near.map { "\($0.id) \(num($0.distanceKm)) km" }.joined(separator: ", "))",
+                                   zones: near.map(\.id), citation: s.citations)]
+        }
+        return [PlaceStatement(rule: s.id, effect: "pass",
+                               zh: "位于发展平台：\(platforms.map { "\($0.name)（\($0.tier?.chinese ?? "")）" }.joined(separator: "、"))；用地须 ≥ \(inside)% 在平台内",
+                               en: "in development platform(s) \(platforms.map(\.id).joined(separator: ", ")); a site must lie ≥ \(inside)% inside one",
+                               zones: platforms.map(\.id), citation: s.citations)]
+    }
+}

@@ -82,3 +82,17 @@ public struct RestrictedIndustryRule: VettingRule {
         return findings
     }
 }
+
+extension RestrictedIndustryRule {
+    /// What pollution-intensive industry gets here: inside a platform, or outside every one.
+    public func place(_ place: PlaceFacts, spec s: RuleSpec) -> [PlaceStatement] {
+        let outside = place.platforms.isEmpty
+        let o = (outside ? s.outcome("pollution_outside_platform_outcome", default: .fail) : s.outcome("pollution_inside_platform_outcome", default: .warn)).rawValue
+        let led = s.outcome("pollution_led_area_outcome", default: .warn).rawValue
+        return [PlaceStatement(rule: s.id, effect: "depends",
+                               zh: outside ? "平台外：污染型行业为 \(o)（须入平台集中治污）；所在区域重点布局该产业者为 \(led)" : "平台内：污染型行业为 \(o)（须环评及污染物总量替代）",
+                               en: outside ? "outside platforms: pollution-intensive industry gets \(o) (central treatment in platforms), \(led) where the layout leads that industry here"
+                                           : "inside a platform: pollution-intensive industry gets \(o) (EIA and pollutant-quota offsets)",
+                               zones: place.platforms.map(\.id), citation: s.citations)]
+    }
+}
