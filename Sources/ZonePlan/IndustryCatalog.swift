@@ -66,11 +66,26 @@ public struct IndustryCatalog: Sendable {
 
     static func membership(_ code: String, in list: [String]) -> Membership {
         var result = Membership.no
+        let plainCode = isPlainASCII(code)
         for c in list {
+            if plainCode && isPlainASCII(c) {
+                // Bytes compare as `hasPrefix` does here (see `isPlainASCII`), without its
+                // Character-by-Character walk, which was a visible part of vetting.
+                if code.utf8.starts(with: c.utf8) { return .yes }
+                if c.utf8.starts(with: code.utf8) { result = .possible }
+                continue
+            }
             if code.hasPrefix(c) { return .yes }          // code is inside the listed class
             if c.hasPrefix(code) { result = .possible }   // code is coarser than the listed class
         }
         return result
+    }
+
+    /// ASCII without CR: each byte is then a Character of its own (CR LF is the only ASCII pair
+    /// that joins), so a byte prefix is a Character prefix. A well-formed code may end in a line
+    /// terminator (see `isWellFormed`), hence the CR test.
+    private static func isPlainASCII(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D }
     }
 
     public func membership(_ code: String, inClass name: String) -> Membership {

@@ -360,7 +360,13 @@ extension Report {
 final class ClauseBytes: @unchecked Sendable {
     static let shared = ClauseBytes()
     private let lock = NSLock()
-    private var entries: [String: (clause: Clause, bytes: [UInt8])] = [:]
+    /// A class, so a lookup retains one reference instead of copying a clause's every text.
+    private final class Entry: Sendable {
+        let clause: Clause
+        let bytes: [UInt8]
+        init(_ clause: Clause, _ bytes: [UInt8]) { self.clause = clause; self.bytes = bytes }
+    }
+    private var entries: [String: Entry] = [:]
 
     private static func key(_ c: Clause, _ pretty: Bool, _ depth: Int) -> String { pretty ? "\(depth) \(c.ref)" : c.ref }
 
@@ -373,6 +379,6 @@ final class ClauseBytes: @unchecked Sendable {
     func put(_ c: Clause, pretty: Bool, depth: Int, _ bytes: [UInt8]) {
         lock.lock(); defer { lock.unlock() }
         if entries.count >= 8192 { entries.removeAll(keepingCapacity: true) }  // bounded, whatever the clause books
-        entries[Self.key(c, pretty, depth)] = (c, bytes)
+        entries[Self.key(c, pretty, depth)] = Entry(c, bytes)
     }
 }

@@ -17,6 +17,11 @@ public final class VettingEngine {
     private var clauseMemo: [String: Clause?] = [:]
     /// `plan.snapshotVersion`, built once (it sorts and joins the layer versions).
     private lazy var planVersion = plan.snapshotVersion
+    /// `plan.policy.labels`, built once.
+    private lazy var policyLabels = plan.policy.labels
+    private let scratch = VettingScratch()
+    /// Each rule's pack entry, found once (the pack is searched by id).
+    private lazy var specs: [RuleSpec?] = rules.map { plan.rulePack.rule(type(of: $0).id) }
 
     public init(plan: PlanData, rules: [any VettingRule] = RuleRegistry.all) throws {
         self.plan = plan
@@ -44,10 +49,12 @@ public final class VettingEngine {
     /// Each cited clause once, in the order the findings cite them; a citation the clause book
     /// lacks is skipped here (the clause tests keep the book complete). Memoised per citation.
     private func clauses(citedBy findings: [Finding]) -> [Clause] {
-        var seen = Set<String>()
+        // A result cites a handful of short refs: a linear scan beats hashing each into a set.
+        var seen: [String] = []
         var out: [Clause] = []
         for f in findings {
-            for ref in f.citation where seen.insert(ref).inserted {
+            for ref in f.citation where !seen.contains(ref) {
+                seen.append(ref)
                 let c: Clause?
                 if let m = clauseMemo[ref] { c = m } else {
                     c = plan.clauses.clause(for: ref)
@@ -76,9 +83,10 @@ public final class VettingEngine {
         let site = try analyzer.analyze(site: app.site)
         var findings: [Finding] = []
         var notApplied: [NotApplied] = []
-        for rule in rules {
+        let specs = self.specs
+        for (i, rule) in rules.enumerated() {
             let id = type(of: rule).id
-            guard let spec = plan.rulePack.rule(id) else {
+            guard let spec = specs[i] else {
                 // Without an evaluation the firm-standing rule would not run anyway: a pack from before
                 // the rule (a decision recorded under 2026.11.2, replayed) stays as it was decided.
                 if rule is FirmStandingRule, standings == nil {
@@ -98,7 +106,7 @@ public final class VettingEngine {
             guard spec.enabled else { notApplied.append(NotApplied(rule: id, reason: .disabled)); continue }
             if let why = rule.notApplied(spec, plan: plan, hasWorkspace: quotas != nil, hasStandings: standings != nil) { notApplied.append(why); continue }
             findings += try rule.evaluate(RuleInput(application: app, site: site, plan: plan, spec: spec,
-                                                   quotas: quotas, year: quotas == nil ? nil : year, standings: standings))
+                                                   quotas: quotas, year: quotas == nil ? nil : year, standings: standings, scratch: scratch))
         }
         let counties = site.overlaps(kind: .county).sorted { $0.overlapM2 > $1.overlapM2 }.map { $0.ref() }
         let platforms = site.overlaps(kind: .platform).sorted { $0.overlapM2 > $1.overlapM2 }.map { $0.ref() }
@@ -117,7 +125,7 @@ public final class VettingEngine {
         result.planVersion = planVersion
         result.notApplied = notApplied
         result.clauses = clauses(citedBy: findings)
-        if !plan.policy.isEmpty { result.policyCatalogues = plan.policy.labels }
+        if !plan.policy.isEmpty { result.policyCatalogues = policyLabels }
         return result
     }
 }

@@ -13,9 +13,22 @@ public struct RuleInput {
     public var year: Int?
     /// The 亩均效益 evaluation the applicant firm is looked up in, or nil: then the firm-standing rule is not run.
     public var standings: FirmStandings?
+    /// The engine's memos (nil: nothing is memoised, e.g. a rule run on its own in a test).
+    var scratch: VettingScratch? = nil
 
     public var citation: [String] { spec.citations }
     public var catalog: IndustryCatalog { plan.industries }
+
+    /// `catalog.membership(code, inClass:)`, kept per engine: some classes list many codes, and
+    /// several rules ask for every application.
+    func membership(_ code: String, inClass name: String) -> Membership {
+        guard let memo = scratch else { return catalog.membership(code, inClass: name) }
+        if let known = memo.classMembership[code]?[name] { return known }
+        let m = catalog.membership(code, inClass: name)
+        if memo.classMembership[code] == nil { VettingScratch.makeRoom(&memo.classMembership) }
+        memo.classMembership[code, default: [:]][name] = m
+        return m
+    }
 
     /// An outcome word from the pack (`pass`/`warn`/`fail`); validated at load, so the default is
     /// only reached for a pack built in code.
@@ -32,6 +45,32 @@ public struct RuleInput {
         let need = plan.rulePack.rule("platform")?.quantity("inside_share") ?? 0.99
         return site.overlaps(kind: .platform).filter { $0.share >= need }
     }
+}
+
+/// What rules remember between the applications one engine vets. Owned by one engine, which is
+/// single-thread, so no lock; its plan never changes, so what follows from plan data and an
+/// application's industry code alone can be kept. Keys are validated industry codes (a section
+/// letter and at most 4 digits) or plan feature indices, so the memos stay small.
+final class VettingScratch {
+    /// Codes a memo keeps before it starts over: a server's engine lives long, and the finer codes
+    /// under a listed division are many, though a plan's applications use few.
+    static let maxCodes = 4096
+
+    /// Call before adding a code to `memo`.
+    static func makeRoom<V>(_ memo: inout [String: V]) {
+        if memo.count >= maxCodes { memo.removeAll(keepingCapacity: true) }
+    }
+
+    /// The national-policy rule's finding for a project that declares no catalogue item.
+    var undeclaredPolicy: [String: Finding] = [:]
+    /// `PolicyCatalogues.barredItems(for:)` by industry code.
+    var barredItems: [String: [PolicyCatalogue.Item]] = [:]
+    /// `seedRefs` of a plan feature's `source`, by the feature's index in the engine's plan geometry.
+    var seedRefs: [Int: [String]] = [:]
+    /// `LayoutFitRule.guidanceMatches`, by industry code, then feature index.
+    var guidanceMatches: [String: [Int: [LayoutFitRule.GuidanceMatch]]] = [:]
+    /// `IndustryCatalog.membership(_:inClass:)`, by industry code, then class name (from the rule pack).
+    var classMembership: [String: [String: Membership]] = [:]
 }
 
 /// One admission rule. Each lives in its own file under Rules/, with a one-line doc of what it

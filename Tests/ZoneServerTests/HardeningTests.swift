@@ -59,8 +59,9 @@ struct HardeningTests {
             let r = try await run("/usr/bin/python3", [script, String(port), "4"], timeout: 60)
             #expect(r.status == 0, "\(r.err)")
             let o = try JSONValue.parse(Data(r.out.utf8))
-            // HTTP/1.0 without keep-alive: closed right after the answer, not at a deadline.
-            #expect((o["http10_closed_after"]?.doubleValue ?? 99) < 1.5, "\(r.out)")
+            // HTTP/1.0 without keep-alive: closed right after the answer, not at the 3 s idle
+            // deadline (1.68 s was seen on a loaded machine, so the margin is below the deadline).
+            #expect((o["http10_closed_after"]?.doubleValue ?? 99) < 2.5, "\(r.out)")
             #expect((o["trickled_head_closed_after"]?.doubleValue ?? 99) < 4, "\(r.out)")
             #expect((o["slow_body_closed_after"]?.doubleValue ?? 99) < 4, "\(r.out)")
             #expect((o["answered_past_cap_after"]?.doubleValue ?? 99) < 6, "\(r.out)")

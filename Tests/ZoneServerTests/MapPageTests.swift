@@ -81,7 +81,7 @@ struct MapPageTests {
         let probe = [(120.0, 30.5), (120.8, 30.75), (121.3, 30.9), (120.35, 30.45)]
         let probeText = probe.map { "\($0.0),\($0.1)" }.joined(separator: ";")
         try await Self.withServer { base in
-            let dom = try await Self.dom("\(base)/map?upload=multipolygon-with-hole&probe=\(probeText)&time=2026-12-31T17:00:00.250Z")
+            let dom = try await Self.dom("\(base)/map?upload=multipolygon-with-hole&probe=\(probeText)&time=2026-12-31T17:00:00.250Z") { Self.attribute("data-state", in: $0) != nil }
             #expect(Self.attribute("data-state", in: dom) == "vetted", "\(dom.suffix(3000))")
             let shown = try #require(Self.attribute("data-area-mu", in: dom, of: "id=\"summary\"").flatMap(Double.init))
             #expect(shown == area, "the page shows \(shown) 亩, zoneplan check \(area) 亩")
@@ -144,7 +144,7 @@ struct MapPageTests {
 
     @Test func aSiteThatIsNotAnAreaIsRefusedWithTheReason() async throws {
         try await Self.withServer { base in
-            let dom = try await Self.dom("\(base)/map?upload=line-site")
+            let dom = try await Self.dom("\(base)/map?upload=line-site") { Self.attribute("data-state", in: $0) != nil }
             #expect(Self.attribute("data-state", in: dom) == "error")
             #expect(dom.contains("line-site.geojson 未审查 not vetted: request (示例：一条线): geometry: the site must be a Polygon or MultiPolygon, got LineString"))
             #expect(dom.contains("<div id=\"verdict\" data-verdict=\"\"></div>"), "a verdict is shown for a refused file")
@@ -154,7 +154,7 @@ struct MapPageTests {
     @Test func aFortyMuSiteFillsTheViewAndTheRecordPanelShowsWithAToken() async throws {
         let ws = try TempWorkspace()
         try await Self.withServer(workspace: ws.location, token: testToken) { base in
-            let dom = try await Self.dom("\(base)/map?demo=prohibited-zone")
+            let dom = try await Self.dom("\(base)/map?demo=prohibited-zone") { Self.attribute("data-state", in: $0) != nil }
             #expect(Self.attribute("data-state", in: dom) == "vetted")
             // 40 亩 is a square of 163 m: at least 150 px on screen, not a dot.
             #expect((Double(Self.attribute("data-site-px", in: dom) ?? "") ?? 0) >= 150, "\(Self.attribute("data-site-px", in: dom) ?? "-")")

@@ -33,13 +33,12 @@ public struct FunctionZoneRule: VettingRule {
                 zones: zones.map { $0.ref() }))
         }
         let code = input.application.industry
-        let catalog = input.catalog
         func member(_ param: String) -> (Membership, [String]) {
             let classes = input.spec.list(param) ?? []
             var best = Membership.no
             var hits: [String] = []
             for c in classes {
-                let m = catalog.membership(code, inClass: c)
+                let m = input.membership(code, inClass: c)
                 if m == .yes { best = .yes; hits.append(c) } else if m == .possible && best == .no { best = .possible }
             }
             return (best, hits)

@@ -37,49 +37,86 @@ public struct LayoutFitRule: VettingRule {
         }
         let code = input.application.industry
         var matches: [(area: FeatureOverlap, list: String, listEn: String, term: String)] = []
-        var quoted: [String] = []
-        var quotedEn: [String] = []
         for a in areas {
-            guard let g = a.feature.guidance else { continue }
-            var parts: [String] = []
-            for (list, zh, en) in Self.listNames {
-                let terms = list(g)
-                guard !terms.isEmpty else { continue }
-                parts.append("\(zh)：\(terms.joined(separator: "、"))")
-                for t in terms where input.catalog.membership(code, inTerm: t) == .yes {
-                    matches.append((a, zh, en, t))
-                }
-            }
-            quoted.append("\(a.feature.name)【\(parts.joined(separator: "；"))】")
-            quotedEn.append(a.feature.nameEn ?? a.feature.id)
+            for m in Self.guidanceMatches(code, a, input) { matches.append((a, m.list, m.listEn, m.term)) }
         }
         let industryName = input.catalog.name(of: code) ?? code
-        // Cite the clauses the guidance came from (each layout feature's `source`).
+        // Cite the clauses the guidance came from (each layout feature's `source`). Kept per engine
+        // by feature index: the shared memo locked and hashed the whole source text per application.
+        func refs(_ f: FeatureOverlap) -> [String] {
+            guard let memo = input.scratch else { return seedRefs(f.feature.source) }
+            if let known = memo.seedRefs[f.index] { return known }
+            let r = seedRefs(f.feature.source)
+            memo.seedRefs[f.index] = r
+            return r
+        }
         func cites(_ fs: [FeatureOverlap]) -> [String] {
             var out: [String] = []
             for f in fs {
-                for m in seedRefs(f.feature.source) where !out.contains(m) { out.append(m) }
+                for m in refs(f) where !out.contains(m) { out.append(m) }
             }
             return out.isEmpty ? input.citation : out
         }
         if matches.isEmpty {
             // The guidance lists say where industries are led, not where others are barred: a
-            // mismatch is a warning, our reading.
+            // mismatch is a warning, our reading. The lists are quoted only here, where they are
+            // shown: building them for every application was a visible part of vetting.
+            var quoted: [String] = []
+            var quotedEn: [String] = []
+            for a in areas {
+                guard let g = a.feature.guidance else { continue }
+                var parts: [String] = []
+                for (list, zh, _) in Self.listNames {
+                    let terms = list(g)
+                    guard !terms.isEmpty else { continue }
+                    parts.append("\(zh)：\(terms.joined(separator: "、"))")
+                }
+                quoted.append("\(a.feature.name)【\(parts.joined(separator: "；"))】")
+                quotedEn.append(a.feature.nameEn ?? a.feature.id)
+            }
             findings.append(Finding(rule: Self.id, outcome: input.outcome("mismatch_outcome", default: .warn), basis: .reading,
                                     zones: areas.map { $0.ref() }, citation: cites(areas),
                                     zh: "行业 \(code)（\(industryName)）不在所在区域的产业导向内：\(quoted.joined(separator: " "))",
                                     en: "industry \(code) (\(industryName)) is on none of the guidance lists of \(quotedEn.joined(separator: ", "))"))
         } else {
-            let m = matches.map { "\($0.area.feature.name)「\($0.list)」\($0.term)" }
-            var seen = Set<String>()
-            let uniq = m.filter { seen.insert($0).inserted }
-            let en = matches.map { "\($0.area.feature.nameEn ?? $0.area.feature.id) \($0.listEn): \($0.term)" }
-            var seenEn = Set<String>()
+            // A few matches at most: deduped by scanning, not by hashing each (Chinese) text.
+            var uniq: [String] = []
+            for x in matches {
+                let m = "\(x.area.feature.name)「\(x.list)」\(x.term)"
+                if !uniq.contains(m) { uniq.append(m) }
+            }
+            var uniqEn: [String] = []
+            for x in matches {
+                let m = "\(x.area.feature.nameEn ?? x.area.feature.id) \(x.listEn): \(x.term)"
+                if !uniqEn.contains(m) { uniqEn.append(m) }
+            }
             findings.append(Finding(rule: Self.id, outcome: .pass, zones: areas.map { $0.ref() }, citation: cites(matches.map(\.area)),
                                     zh: "行业 \(code)（\(industryName)）符合产业导向：\(uniq.joined(separator: "；"))",
-                                    en: "industry \(code) matches the guidance: \(en.filter { seenEn.insert($0).inserted }.joined(separator: "; "))"))
+                                    en: "industry \(code) matches the guidance: \(uniqEn.joined(separator: "; "))"))
         }
         return findings
+    }
+
+    typealias GuidanceMatch = (list: String, listEn: String, term: String)
+
+    /// The terms of an area's guidance lists that hold the industry code, in list order. They follow
+    /// from plan data and the code alone: kept per engine, by code and feature index, since looking
+    /// each (Chinese) term up for every application was most of this rule's time.
+    static func guidanceMatches(_ code: String, _ area: FeatureOverlap, _ input: RuleInput) -> [GuidanceMatch] {
+        func compute() -> [GuidanceMatch] {
+            guard let g = area.feature.guidance else { return [] }
+            var out: [GuidanceMatch] = []
+            for (list, zh, en) in listNames {
+                for t in list(g) where input.catalog.membership(code, inTerm: t) == .yes { out.append((zh, en, t)) }
+            }
+            return out
+        }
+        guard let memo = input.scratch else { return compute() }
+        if let known = memo.guidanceMatches[code]?[area.index] { return known }
+        let found = compute()
+        if memo.guidanceMatches[code] == nil { VettingScratch.makeRoom(&memo.guidanceMatches) }
+        memo.guidanceMatches[code, default: [:]][area.index] = found
+        return found
     }
 }
 

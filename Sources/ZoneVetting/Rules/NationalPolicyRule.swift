@@ -28,14 +28,32 @@ public struct NationalPolicyRule: VettingRule {
             return [input.unverifiable(zh: "未载入产业政策目录，无法核对国家产业政策（GeoData 的 policy-catalogue.yaml；工作区用 zoneplan import policy-catalogue FILE 载入）",
                                        en: "no industry-policy catalogue is loaded, so national industry policy cannot be checked (GeoData's policy-catalogue.yaml; in a workspace, zoneplan import policy-catalogue FILE)")]
         }
-        guard let declared = app.policyItems else { return [undeclared(input, policy: policy)] }
+        guard let declared = app.policyItems else {
+            // The finding follows from the plan and the industry code alone: one per code and engine.
+            guard let memo = input.scratch else { return [undeclared(input, policy: policy)] }
+            if let known = memo.undeclaredPolicy[app.industry] { return [known] }
+            let f = undeclared(input, policy: policy)
+            VettingScratch.makeRoom(&memo.undeclaredPolicy)
+            memo.undeclaredPolicy[app.industry] = f
+            return [f]
+        }
         guard !declared.isEmpty else {
-            let barred = policy.barredItems(for: app.industry)
+            let barred = barredItems(input, policy: policy)
             return [Finding(rule: Self.id, check: "declared-none", outcome: .pass, basis: .dataCheck, citation: ["000:359"],
                             zh: "申请声明不属产业政策目录任何条目" + (barred.isEmpty ? "" : "（本行业有限制类、淘汰类条目 \(barred.map(\.number).joined(separator: "、"))，以申请人声明为准）"),
                             en: "the application states that no catalogue item applies" + (barred.isEmpty ? "" : " (this industry has restricted/eliminated items \(barred.map(\.number).joined(separator: ", ")); taken as declared)"))]
         }
         return declared.compactMap { policy.item($0)?.item }.map { finding(for: $0, input: input) }
+    }
+
+    func barredItems(_ input: RuleInput, policy: PolicyCatalogues) -> [PolicyCatalogue.Item] {
+        let code = input.application.industry
+        guard let memo = input.scratch else { return policy.barredItems(for: code) }
+        if let known = memo.barredItems[code] { return known }
+        let barred = policy.barredItems(for: code)
+        VettingScratch.makeRoom(&memo.barredItems)
+        memo.barredItems[code] = barred
+        return barred
     }
 
     func finding(for item: PolicyCatalogue.Item, input: RuleInput) -> Finding {

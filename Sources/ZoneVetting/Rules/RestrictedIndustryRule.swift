@@ -20,7 +20,7 @@ public struct RestrictedIndustryRule: VettingRule {
         let catalog = input.catalog
         var findings: [Finding] = []
         let basisP = catalog.classes["pollution_intensive"]?.basis ?? ""
-        switch catalog.membership(code, inClass: "pollution_intensive") {
+        switch input.membership(code, inClass: "pollution_intensive") {
         case .yes:
             let inside = input.insidePlatforms
             // Where the layout itself leads this industry (e.g. 滨海新区 临港重化工业, 000:296), the
@@ -56,7 +56,7 @@ public struct RestrictedIndustryRule: VettingRule {
                                     zh: "行业 \(code) 不属污染型行业", en: "industry \(code) is not pollution-intensive"))
         }
         let threshold = input.spec.quantity("key_energy_user_threshold") ?? 1000
-        let energyClass = catalog.membership(code, inClass: "energy_intensive")
+        let energyClass = input.membership(code, inClass: "energy_intensive")
         let energy = input.application.energyTce
         var reasons: [String] = []
         var reasonsEn: [String] = []
