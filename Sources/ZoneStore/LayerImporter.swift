@@ -58,7 +58,8 @@ public struct LayerImporter {
         }
     }
 
-    public static func read(path: String, options o: Options) throws -> Imported {
+    /// `shapefiles`: the scratch database that reads a .shp (one is opened per call without it).
+    public static func read(path: String, options o: Options, shapefiles: ShapefileScratch? = nil) throws -> Imported {
         guard let fmt = format(of: path) else {
             throw WorkspaceError(.badInput, "\(path): unknown format (expected .geojson, .json, .shp or 报部 .txt)")
         }
@@ -76,7 +77,7 @@ public struct LayerImporter {
                 raw = try raw.map { f in var f = f; f.geometry = try f.geometry.map { try t.transform($0) }; return f }
             }
         case .shapefile:
-            raw = try readShapefile(path: path, crs: o.crs)
+            raw = try readShapefile(path: path, crs: o.crs, scratch: shapefiles)
         case .baobu:
             let file: BaobuFile
             do { file = try BaobuTXT.read(data, fileName: name) } catch { throw WorkspaceError(.badInput, "\(error)") }
@@ -177,7 +178,7 @@ public struct LayerImporter {
 
     /// SpatiaLite reads the .shp/.dbf itself (ImportSHP into a scratch in-memory database); the CRS
     /// comes from the .prj (CGCS2000 GK CM 120E / zone 40, CGCS2000 or WGS84 geographic) or --crs.
-    public static func readShapefile(path: String, crs explicit: CRS?) throws -> [Feature] {
+    public static func readShapefile(path: String, crs explicit: CRS?, scratch: ShapefileScratch? = nil) throws -> [Feature] {
         let base = (path as NSString).deletingPathExtension
         let fm = FileManager.default
         for ext in ["shx", "dbf"] where !fm.fileExists(atPath: base + "." + ext) {
@@ -194,23 +195,13 @@ public struct LayerImporter {
             else { throw WorkspaceError(.badInput, "\(base).prj: a coordinate system ZonePlanner does not know; pass --crs EPSG:4549, EPSG:4528, EPSG:4490 or EPSG:4326") }
         }
         guard let crs else { throw WorkspaceError(.badInput, "\(path): no .prj file; pass --crs") }
-        // SpatiaLite 5 offers ImportSHP only to connections opened with SPATIALITE_SECURITY=relaxed;
-        // this scratch in-memory connection is the only one that gets it.
-        setenv("SPATIALITE_SECURITY", "relaxed", 1)
-        let db = try SQLiteConnection(path: ":memory:")
-        unsetenv("SPATIALITE_SECURITY")
-        _ = try db.scalar("SELECT InitSpatialMetaData(1, 'NONE')")
         var charset = "UTF-8"
         if let cpg = try? String(contentsOfFile: base + ".cpg", encoding: .utf8) { charset = cpg.trimmingCharacters(in: .whitespacesAndNewlines) }
         if charset.uppercased() == "GBK" || charset == "936" { charset = "CP936" }
-        let n = try db.scalar("SELECT ImportSHP(?, 'shp', ?, ?, 'geom', 'pk_uid', 'AUTO', 1, 0, 0, 0, 'SAME', 0, 0)",
-                              [.text(base), .text(charset), .int(Int64(crs.epsgCode))]).int ?? -1
-        guard n > 0 else { throw WorkspaceError(.badInput, "\(path): SpatiaLite could not read the shapefile (or it has no features)") }
-        let cols = try db.query("PRAGMA table_info(shp)").compactMap { $0[1].text }.filter { $0 != "geom" && $0 != "pk_uid" }
-        let sel = (["AsBinary(geom)"] + cols.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }).joined(separator: ", ")
+        let (cols, rows) = try (scratch ?? ShapefileScratch()).rows(base: base, charset: charset, srid: crs.epsgCode, path: path)
         let engine = GeometryEngine()
         let t = crs == .wgs84 ? nil : try CoordinateTransformer(from: crs, to: .wgs84)
-        return try db.query("SELECT \(sel) FROM shp ORDER BY pk_uid").enumerated().map { i, r in
+        return try rows.enumerated().map { i, r in
             guard let wkb = r[0].blob, !wkb.isEmpty else { throw WorkspaceError(.badInput, "\(path) feature \(i + 1): no geometry") }
             var g = try engine.geometry(wkb: wkb)
             if case .multiPolygon(let ps) = g, ps.count == 1 { g = .polygon(ps[0]) }

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import ZoneGeometry
+@testable import ZoneStore
+
+/// One scratch SpatiaLite database reads shapefile after shapefile (the Shapefile fuzzer keeps one
+/// for millions of inputs): each read sees only its own file, also after a file SpatiaLite refused.
+@Suite("a reused shapefile scratch database reads each file as a fresh one does")
+struct ShapefileScratchTests {
+    static func shapefile(_ dir: URL, _ name: String, from source: String, _ extra: [String] = []) throws -> String {
+        let shp = dir.appendingPathComponent(name + ".shp").path
+        let conv = try run("ogr2ogr", ["-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8"] + extra + [shp, geoData.appendingPathComponent(source).path])
+        #expect(conv.status == 0, "ogr2ogr: \(conv.err)")
+        return shp
+    }
+
+    @Test("platforms (lon/lat), a site (GK metres), an empty file refused, the platforms again: each as read alone")
+    func eachReadSeesOnlyItsFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zoneplan-shp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let platforms = try Self.shapefile(dir, "platforms", from: "layers/platforms.geojson")
+        let site = try Self.shapefile(dir, "site", from: "examples/huayou-cathode.geojson", ["-t_srs", "EPSG:4549"])
+        let empty = try Self.shapefile(dir, "empty", from: "layers/platforms.geojson", ["-where", "id = 'no such platform'"])
+
+        let alonePlatforms = try LayerImporter.readShapefile(path: platforms, crs: nil)
+        let aloneSite = try LayerImporter.readShapefile(path: site, crs: nil)
+        #expect(alonePlatforms.count > 1 && aloneSite.count == 1)
+
+        let scratch = try ShapefileScratch()
+        #expect(try LayerImporter.readShapefile(path: platforms, crs: nil, scratch: scratch) == alonePlatforms)
+        #expect(try LayerImporter.readShapefile(path: site, crs: nil, scratch: scratch) == aloneSite)
+        #expect(throws: WorkspaceError.self) { try LayerImporter.readShapefile(path: empty, crs: nil, scratch: scratch) }
+        #expect(try LayerImporter.readShapefile(path: platforms, crs: nil, scratch: scratch) == alonePlatforms)
+        #expect(try LayerImporter.readShapefile(path: site, crs: nil, scratch: scratch) == aloneSite)
+    }
+}
