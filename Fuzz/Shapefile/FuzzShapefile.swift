@@ -32,9 +32,10 @@ public func fuzzShapefile(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let shx = Data(body.dropFirst(shp.count).prefix(shxLength))
     let dbf = Data(body.dropFirst(shp.count + shx.count))
     let stem = directory + "/layer"
-    FileManager.default.createFile(atPath: stem + ".shp", contents: shp)
-    FileManager.default.createFile(atPath: stem + ".shx", contents: shx)
-    FileManager.default.createFile(atPath: stem + ".dbf", contents: dbf)
+    // Plain writes (not FileManager's atomic temporary file and rename: a third of the harness's time).
+    for (ext, bytes) in [("shp", shp), ("shx", shx), ("dbf", dbf)] {
+        try? bytes.write(to: URL(fileURLWithPath: stem + "." + ext))
+    }
     // An official's two ways (a GK-metre file with its id in a field, or lon/lat), one per input.
     let options: LayerImporter.Options = size % 2 == 0
         ? .init(layer: "parcels", idField: "code", crs: .gaussKruger120, official: "fuzz")
