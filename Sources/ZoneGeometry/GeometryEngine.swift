@@ -20,7 +20,7 @@ public struct ValidityReport: Hashable, Sendable {
 /// the last message, which becomes the `GEOSError.message` of a failed call.
 ///
 /// **Thread rules:** a GEOS context is a single-thread object. A `GeometryEngine` — and every
-/// `PreparedGeometry` and `SpatialIndex` made from it — must be used by one thread/task at a
+/// `PreparedGeometry` made from it — must be used by one thread/task at a
 /// time. Give each task (or request) its own engine; engines are cheap. The `Geometry` values
 /// going in and out are `Sendable` and can be shared freely.
 ///

@@ -118,16 +118,20 @@ public struct QueryAnswer: Sendable, Codable {
     }
 }
 
-/// Spatial queries over the plan layers, measured on EPSG:4549.
+/// Spatial queries over the plan layers, measured on EPSG:4549, on the plan geometry compiled once
+/// for vetting (`CompiledPlanGeometry`: the layers projected and in the kernel's grid), so `where`,
+/// `query` and `stats` see exactly the geometry `check` measures against.
 ///
-/// Owns a `PlanarMeasurer` (GEOS + PROJ contexts): single-thread, make one per task.
+/// Owns a `PlanarMeasurer` (GEOS + PROJ contexts) and a kernel's scratch: single-thread, make one
+/// per task; the compiled geometry is shared.
 public final class SpatialQuery {
     public let plan: PlanData
     public let measurer: PlanarMeasurer
-    let features: [PlanFeature]
-    let projected: [Geometry]
-    let prepared: [PreparedGeometry]
-    let index: SpatialIndex
+    public let compiled: CompiledPlanGeometry
+    var features: [PlanFeature] { compiled.features }
+    var projected: [Geometry] { compiled.projected }
+    private let kernel: OverlayKernel
+    private var preparedCache: [Int: PreparedGeometry] = [:]
     private var areaCache: [Int: Double] = [:]
 
     public static let schematicNote = "Schematic data: apart from the county boundaries, the layers are drawn from the plans' text, not surveyed; treat results near zone edges as indicative. 示意数据：除行政区划外，图层据规划文本绘制，非测绘成果。"
@@ -136,16 +140,21 @@ public final class SpatialQuery {
     static let kindOrder: [FeatureKind] = [.city, .county, .core, .coreRing, .mainCity, .belt, .district, .binhaiCluster,
                                            .linkArea, .platform, .functionZone, .cluster]
 
-    public init(plan: PlanData) throws {
+    /// How many nearest platforms `where` names when the point is in none.
+    static let nearestCount = 3
+
+    /// Over a plan snapshot's compiled geometry (the server's workers share one).
+    public init(plan: PlanData, compiled: CompiledPlanGeometry, measurer: PlanarMeasurer? = nil) throws {
         self.plan = plan
+        self.compiled = compiled
+        self.measurer = try measurer ?? PlanarMeasurer()
+        kernel = OverlayKernel(index: compiled.index)
+    }
+
+    /// Compiles `plan`'s geometry for this query alone (the CLI's one-shot commands).
+    public convenience init(plan: PlanData) throws {
         let m = try PlanarMeasurer()
-        let fs = plan.allFeatures
-        let proj = try fs.map { try m.project($0.geometry) }
-        measurer = m
-        features = fs
-        projected = proj
-        prepared = try proj.map { try m.engine.prepare($0) }
-        index = try SpatialIndex(engine: m.engine, items: proj)
+        try self.init(plan: plan, compiled: try CompiledPlanGeometry(plan: plan, measurer: m), measurer: m)
     }
 
     var engine: GeometryEngine { measurer.engine }
@@ -165,6 +174,19 @@ public final class SpatialQuery {
         return a
     }
 
+    /// Feature `i` prepared for GEOS predicates, on first use (most queries touch a few features).
+    func prepared(_ i: Int) throws -> PreparedGeometry {
+        if let p = preparedCache[i] { return p }
+        let p = try engine.prepare(projected[i])
+        preparedCache[i] = p
+        return p
+    }
+
+    /// Features whose box meets `env` (touching counts), ascending.
+    func candidates(_ env: Envelope) -> [Int] {
+        compiled.envelopes.indices.filter { compiled.envelopes[$0]?.intersects(env) ?? false }
+    }
+
     static func sortKey(_ f: PlanFeature) -> Int { kindOrder.firstIndex(of: f.kind) ?? kindOrder.count }
 
     // MARK: where
@@ -172,15 +194,20 @@ public final class SpatialQuery {
     /// Every feature at a WGS 84 lon/lat point, with the rules and guidance that apply there.
     public func place(_ lonLat: Coordinate, input: [Double]? = nil, crs: InputCRS = .wgs84) throws -> PlaceReport {
         let p = try measurer.project(.point(lonLat))
-        var hits: [PlanFeature] = []
-        for i in index.query(p.envelope!) where try prepared[i].covers(p) { hits.append(features[i]) }
+        guard case .point(let pc) = p else { throw QueryError.badInput("the point could not be projected") }
+        // The kernel's grid decides the features it takes; GEOS (covers) the few it does not.
+        var covering = Set(kernel.zones(covering: pc.x, pc.y))
+        for i in compiled.geosOnly where compiled.envelopes[i]?.intersects(p.envelope!) ?? false {
+            if try prepared(i).covers(p) { covering.insert(i) }
+        }
+        var hits = covering.map { features[$0] }
         hits.sort { (Self.sortKey($0), $0.id) < (Self.sortKey($1), $1.id) }
         var near: [NearFeature] = []
         if !hits.contains(where: { $0.kind == .platform }) {
-            var ds: [(PlanFeature, Double)] = []
-            for (i, f) in features.enumerated() where f.kind == .platform { ds.append((f, try engine.distance(p, projected[i]))) }
-            ds.sort { $0.1 < $1.1 }
-            near = ds.prefix(3).map { NearFeature(id: $0.0.id, name: $0.0.name, detail: $0.0.tier?.rawValue, distanceKm: round3($0.1 / 1000)) }
+            near = try nearestPlatforms(p, pc).map {
+                NearFeature(id: features[$0.feature].id, name: features[$0.feature].name, detail: features[$0.feature].tier?.rawValue,
+                            distanceKm: round3($0.metres / 1000))
+            }
         }
         let guidance = hits.compactMap { f -> PlaceGuidance? in
             guard let g = f.guidance, !g.isEmpty else { return nil }
@@ -195,6 +222,28 @@ public final class SpatialQuery {
                                PlaceFacts.NearestPlatform(id: $0.id, name: $0.name, distanceKm: $0.distanceKm) }), pack: plan.rulePack),
                            nearestPlatforms: near, geodataVersion: plan.geodataVersion,
                            rulePackVersion: plan.rulePack.version, schematicNote: Self.schematicNote)
+    }
+
+    /// The `nearestCount` platforms nearest to the point, nearest first (ties in feature order):
+    /// platforms in order of their boxes' distance, GEOS distance only until the next box is
+    /// farther than the last one kept.
+    func nearestPlatforms(_ p: Geometry, _ c: Coordinate) throws -> [(feature: Int, metres: Double)] {
+        var boxes: [(feature: Int, bound: Double)] = []
+        for f in compiled.platforms {
+            guard let e = compiled.envelopes[f] else { continue }
+            let dx = max(0, e.minX - c.x, c.x - e.maxX), dy = max(0, e.minY - c.y, c.y - e.maxY)
+            boxes.append((f, (dx * dx + dy * dy).squareRoot()))
+        }
+        boxes.sort { $0.bound != $1.bound ? $0.bound < $1.bound : $0.feature < $1.feature }
+        var best: [(feature: Int, metres: Double)] = []
+        for b in boxes {
+            if best.count >= Self.nearestCount, b.bound > best[Self.nearestCount - 1].metres { break }
+            let d = try engine.distance(p, projected[b.feature])
+            best.append((b.feature, d))
+            best.sort { $0.metres != $1.metres ? $0.metres < $1.metres : $0.feature < $1.feature }
+            if best.count > Self.nearestCount { best.removeLast() }
+        }
+        return best
     }
 
     // MARK: query
@@ -216,14 +265,14 @@ public final class SpatialQuery {
         let qArea = try engine.area(q)
         let pq = try engine.prepare(q)
         var hits: [QueryHit] = []
-        for i in index.query(q.envelope!) {
+        for i in candidates(q.envelope!) {
             let f = features[i]
             if let layer, f.layer != layer { continue }
             let ok: Bool
             switch predicate {
             case .intersects: ok = try pq.intersects(projected[i])
             case .within: ok = try pq.covers(projected[i])
-            case .covers: ok = try prepared[i].covers(q)
+            case .covers: ok = try prepared(i).covers(q)
             }
             guard ok else { continue }
             let fa = try areaM2(i)

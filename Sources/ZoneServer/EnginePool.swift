@@ -12,15 +12,16 @@ import ZoneVetting
 final class Worker: @unchecked Sendable {
     let vetting: VettingEngine
     private var _query: SpatialQuery?
-    let plan: PlanData
+    let snapshot: PlanSnapshot
+    var plan: PlanData { snapshot.plan }
     init(snapshot: PlanSnapshot) throws {
-        plan = snapshot.plan
+        self.snapshot = snapshot
         vetting = try snapshot.makeEngine()
     }
     var engine: GeometryEngine { vetting.engine }
     func query() throws -> SpatialQuery {
         if let q = _query { return q }
-        let q = try SpatialQuery(plan: plan)
+        let q = try snapshot.makeQuery()
         _query = q
         return q
     }

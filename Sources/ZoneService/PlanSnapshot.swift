@@ -1,5 +1,7 @@
 import Foundation
+import ZoneGeometry
 import ZonePlan
+import ZoneQuery
 import ZoneStore
 import ZoneVetting
 
@@ -21,6 +23,12 @@ public final class PlanSnapshot: Sendable {
 
     /// A vetting engine for one thread (its own GEOS and PROJ contexts over the shared geometry).
     public func makeEngine() throws -> VettingEngine { try VettingEngine(plan: plan, compiled: compiled) }
+
+    /// Spatial queries (`where`, `query`, `stats`) for one thread, over the same compiled geometry
+    /// the engines vet against. `measurer`: the thread's own, if it has one (saves a PROJ set-up).
+    public func makeQuery(measurer: PlanarMeasurer? = nil) throws -> SpatialQuery {
+        try SpatialQuery(plan: plan, compiled: compiled, measurer: measurer)
+    }
 }
 
 /// A workspace opened once and confined to this actor: the SQLite (or PostgreSQL) connection is

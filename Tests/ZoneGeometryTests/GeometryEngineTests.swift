@@ -166,25 +166,4 @@ import Testing
         // The sample exercises both outcomes.
         #expect(counts.covers > 20 && counts.intersects > counts.covers && counts.intersects < 400)
     }
-
-    @Test func spatialIndexMatchesBruteForce() throws {
-        let items = randomGeometries(count: 500, seed: 2024) + [.multiPolygon([])]
-        let index = try SpatialIndex(engine: engine, items: items)
-        var rng = SeededGenerator(seed: 99)
-        for _ in 0..<50 {
-            let x = Double.random(in: -50..<1000, using: &rng), y = Double.random(in: -50..<1000, using: &rng)
-            let w = Double.random(in: 0..<150, using: &rng)
-            let env = Envelope(minX: x, minY: y, maxX: x + w, maxY: y + w)
-            let brute = items.indices.filter { items[$0].envelope?.intersects(env) ?? false }
-            #expect(index.query(env) == brute)
-
-            let probe = Geometry.polygon(Polygon(exterior: [Coordinate(x, y), Coordinate(x + w, y), Coordinate(x, y + w), Coordinate(x, y)]))
-            let exact = try items.indices.filter { try !items[$0].isEmpty && engine.intersects(probe, items[$0]) }
-            #expect(try index.query(intersecting: probe) == exact)
-        }
-        let near = try index.nearest(to: .point(Coordinate(500, 500)), count: 3)
-        #expect(near.count == 3)
-        let all = try items.indices.filter { !items[$0].isEmpty }.map { try engine.distance(.point(Coordinate(500, 500)), items[$0]) }.sorted()
-        #expect(near.map(\.distance) == Array(all.prefix(3)))
-    }
 }

@@ -106,6 +106,21 @@ public final class OverlayKernel {
     /// Where (px, py) is relative to zone `z`: 1 inside, -1 outside, 0 on the boundary.
     public func pointInZone(_ px: Double, _ py: Double, zone z: UInt32) -> Int { core.pointInZone(px, py, zone: z) }
 
+    /// The zones that cover (px, py) — inside or on the boundary — ascending. Only the zones the
+    /// point's grid cell lists are tested (`zoneplan where`, `GET /where`).
+    public func zones(covering px: Double, _ py: Double) -> [Int] {
+        let ix = index
+        guard px.isFinite, py.isFinite, px >= ix.originX, py >= ix.originY,
+              px <= ix.originX + Double(ix.nx) * ix.cellSize, py <= ix.originY + Double(ix.ny) * ix.cellSize else { return [] }
+        let cell = ix.row(py) * ix.nx + ix.column(px)
+        var out: [Int] = []
+        for k in Int(ix.cellStart[cell])..<Int(ix.cellStart[cell + 1]) {
+            let z = ix.entries[k].zone
+            if ix.entries[k].edgeCount == 0 || core.pointInZone(px, py, zone: z) >= 0 { out.append(Int(z)) }
+        }
+        return out.sorted()
+    }
+
     /// Where (px, py) is relative to the site: 1 inside, -1 outside, 0 on the boundary.
     public static func pointInSite(_ s: SiteView, _ px: Double, _ py: Double) -> Int { KernelCore.pointInSite(s, px, py) }
 
