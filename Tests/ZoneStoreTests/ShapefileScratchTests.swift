@@ -34,4 +34,28 @@ struct ShapefileScratchTests {
         #expect(try LayerImporter.readShapefile(path: platforms, crs: nil, scratch: scratch) == alonePlatforms)
         #expect(try LayerImporter.readShapefile(path: site, crs: nil, scratch: scratch) == aloneSite)
     }
+
+    /// Rows in every table of the scratch database.
+    static func rowCounts(_ scratch: ShapefileScratch) throws -> [String: Int64] {
+        let tables = try scratch.db.query("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0[0].text }
+        var out: [String: Int64] = [:]
+        for t in tables { out[t] = try scratch.db.scalar("SELECT count(*) FROM \"\(t)\"").int ?? -1 }
+        return out
+    }
+
+    @Test("a read leaves nothing behind: no table grows from one read to the next (millions of fuzz inputs)")
+    func nothingAccumulates() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zoneplan-shp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let platforms = try Self.shapefile(dir, "platforms", from: "layers/platforms.geojson")
+        let scratch = try ShapefileScratch()
+        _ = try LayerImporter.readShapefile(path: platforms, crs: nil, scratch: scratch)
+        let after1 = try Self.rowCounts(scratch)
+        for _ in 0..<3 { _ = try LayerImporter.readShapefile(path: platforms, crs: nil, scratch: scratch) }
+        let after4 = try Self.rowCounts(scratch)
+        let grown = after4.keys.filter { after4[$0] != after1[$0] }.sorted().map { "\($0): \(after1[$0] ?? 0) → \(after4[$0] ?? 0)" }
+        #expect(grown.isEmpty, "\(grown)")
+        #expect(after1["shp"] == nil)
+    }
 }
