@@ -57,6 +57,7 @@ seed() {  # seed <reader> <dir>: the fixtures a reader's seed corpus starts from
       python3 Fuzz/seed_shapefiles.py "$d" "$tmp"
       # Past finds stay in the seeds, so every run replays them first.
       python3 Fuzz/seed_shapefiles.py "$d" Tests/CLITests/Fixtures/bad-input
+      python3 Fuzz/seed_shapefiles.py "$d" Tests/ZoneStoreTests/Fixtures
       rm -rf "$tmp" ;;
     evaluation-csv)
       # Small slices of the example years (whole files are 2,000 rows: slow seeds), the test

@@ -11,6 +11,11 @@ import Foundation
 public final class ShapefileScratch {
     let db: SQLiteConnection
 
+    /// The key and geometry columns ImportSHP adds. A .dbf field name has at most 11 bytes, so
+    /// these cannot be a field's: a field named `pk_uid`, SpatiaLite's usual key, crashed
+    /// ImportSHP (a NULL name in `load_shapefile_ex3`; found by fuzzing, Fuzz/Shapefile).
+    static let keyColumn = "zoneplan_row_key", geometryColumn = "zoneplan_geometry"
+
     public init() throws {
         // SpatiaLite 5 offers ImportSHP only to connections opened with SPATIALITE_SECURITY=relaxed;
         // this scratch in-memory connection is the only one that gets it.
@@ -25,12 +30,12 @@ public final class ShapefileScratch {
     func rows(base: String, charset: String, srid: Int, path: String) throws -> (columns: [String], rows: [[SQLValue]]) {
         try dropTable()
         defer { try? dropTable() }
-        let n = try db.scalar("SELECT ImportSHP(?, 'shp', ?, ?, 'geom', 'pk_uid', 'AUTO', 1, 0, 0, 0, 'SAME', 0, 0)",
-                              [.text(base), .text(charset), .int(Int64(srid))]).int ?? -1
+        let n = try db.scalar("SELECT ImportSHP(?, 'shp', ?, ?, ?, ?, 'AUTO', 1, 0, 0, 0, 'SAME', 0, 0)",
+                              [.text(base), .text(charset), .int(Int64(srid)), .text(Self.geometryColumn), .text(Self.keyColumn)]).int ?? -1
         guard n > 0 else { throw WorkspaceError(.badInput, "\(path): SpatiaLite could not read the shapefile (or it has no features)") }
-        let cols = try db.query("PRAGMA table_info(shp)").compactMap { $0[1].text }.filter { $0 != "geom" && $0 != "pk_uid" }
-        let sel = (["AsBinary(geom)"] + cols.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }).joined(separator: ", ")
-        return (cols, try db.query("SELECT \(sel) FROM shp ORDER BY pk_uid"))
+        let cols = try db.query("PRAGMA table_info(shp)").compactMap { $0[1].text }.filter { $0 != Self.geometryColumn && $0 != Self.keyColumn }
+        let sel = (["AsBinary(\(Self.geometryColumn))"] + cols.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }).joined(separator: ", ")
+        return (cols, try db.query("SELECT \(sel) FROM shp ORDER BY \(Self.keyColumn)"))
     }
 
     private func dropTable() throws {

@@ -58,4 +58,31 @@ struct ShapefileScratchTests {
         #expect(grown.isEmpty, "\(grown)")
         #expect(after1["shp"] == nil)
     }
+
+    @Test("fields named pk_uid and geom (SpatiaLite's usual key and geometry columns) are read as fields")
+    func fieldsNamedLikeSpatiaLiteColumns() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zoneplan-shp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let site = try String(contentsOf: geoData.appendingPathComponent("examples/huayou-cathode.geojson"), encoding: .utf8)
+        let json = dir.appendingPathComponent("named.geojson")
+        try site.replacingOccurrences(of: "\"properties\": {", with: "\"properties\": {\"pk_uid\": \"A-7\", \"geom\": \"parcel\", ")
+            .write(to: json, atomically: true, encoding: .utf8)
+        let shp = dir.appendingPathComponent("named.shp").path
+        let conv = try run("ogr2ogr", ["-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", shp, json.path])
+        #expect(conv.status == 0, "ogr2ogr: \(conv.err)")
+        let features = try LayerImporter.readShapefile(path: shp, crs: nil)
+        #expect(features.count == 1)
+        #expect(features.first?.properties["pk_uid"] == .string("A-7"))
+        #expect(features.first?.properties["geom"] == .string("parcel"))
+        #expect(features.first?.geometry?.isPolygonal == true)
+    }
+
+    @Test("the fuzzer's pk_uid find is read without crashing: one feature, its name kept")
+    func fuzzFindPkUid() throws {
+        let path = repoRoot.appendingPathComponent("Tests/ZoneStoreTests/Fixtures/fuzz-pk-uid-field.shp").path
+        let features = try LayerImporter.readShapefile(path: path, crs: .wgs84)
+        #expect(features.count == 1)
+        #expect(features.first?.properties["name"] == .string("示例：杭州市"))
+    }
 }
