@@ -2,27 +2,11 @@ import Foundation
 import Dispatch
 import ZoneGeometry
 
-/// The one number formatter of the evaluation outputs: fixed decimals, trailing zeros dropped.
+/// Figures of the evaluation outputs: `DecimalText.format` (the one number formatter), "–" for none.
 public enum EvaluationFormat {
     public static func number(_ x: Double, decimals: Int = 2) -> String {
-        guard x.isFinite else { return "–" }
-        let d = max(0, min(decimals, 9))
-        let scale = pow10[d]
-        // Fixed decimals by integer arithmetic (half away from zero): String(format:) is slow on Linux
-        // and this runs for every cell of a 100,000-firm table.
-        guard abs(x) * scale < 9e15 else { return String(format: "%.\(d)f", x) }
-        let scaled = Int64((abs(x) * scale).rounded())
-        if scaled == 0 { return "0" }
-        var whole = String(scaled / Int64(scale))
-        var frac = scaled % Int64(scale)
-        if x < 0 { whole = "-" + whole }
-        guard frac != 0 else { return whole }
-        var digits = d
-        while frac % 10 == 0 { frac /= 10; digits -= 1 }
-        let f = String(frac)
-        return whole + "." + String(repeating: "0", count: digits - f.count) + f
+        x.isFinite ? DecimalText.format(x, places: decimals) : "–"
     }
-    static let pow10: [Double] = (0...9).map { pow(10, Double($0)) }
     public static func mu(_ x: Double) -> String { number(x, decimals: 2) }
     public static func percent(_ x: Double) -> String { number(x * 100, decimals: 1) + "%" }
     static func optional(_ x: Double?, decimals: Int = 2) -> String { x.map { number($0, decimals: decimals) } ?? "–" }

@@ -1,12 +1,5 @@
-import Foundation
+import ZoneGeometry
 
-/// Figures in query texts (the grid table's description, coordinate errors): at most `decimals`
-/// places, trailing zeros dropped.
-func fmt(_ d: Double, _ decimals: Int = 2) -> String {
-    var s = String(format: "%.\(decimals)f", d)
-    if s.contains(".") {
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-    }
-    return s
-}
+/// Figures in query texts (the grid table's description, coordinate errors): `DecimalText.format`,
+/// the one number formatter.
+func fmt(_ d: Double, _ decimals: Int = 2) -> String { DecimalText.format(d, places: decimals) }

@@ -53,11 +53,7 @@ enum DecisionReport {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
-    static func num(_ d: Double, _ places: Int = 2) -> String {
-        var s = String(format: "%.\(places)f", d)
-        if s.contains(".") { while s.hasSuffix("0") { s.removeLast() }; if s.hasSuffix(".") { s.removeLast() } }
-        return s
-    }
+    static func num(_ d: Double, _ places: Int = 2) -> String { DecimalText.format(d, places: places) }
 
     static let kindColours: [String: String] = [
         "county": "#555555", "city": "#222222", "platform": "#1f77b4", "function_zone": "#2ca02c", "cluster": "#9467bd",

@@ -116,31 +116,8 @@ public enum RuleRegistry {
     }
 }
 
-// Number formatting shared by explanations: at most `decimals` places, trailing zeros dropped.
-// Done in integer arithmetic: `String(format:)` was an eighth of batch vetting time.
-func num(_ d: Double, _ decimals: Int = 2) -> String {
-    let places = max(0, min(decimals, 9))
-    var p: Int64 = 1
-    for _ in 0..<places { p *= 10 }
-    let scaled = (abs(d) * Double(p)).rounded(.toNearestOrEven)  // as printf on an exact tie (0.0625 → 0.062)
-    guard d.isFinite, scaled < 9e15 else {
-        var s = String(format: "%.\(decimals)f", d)
-        if s.contains(".") {
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
-        }
-        return s
-    }
-    let n = Int64(scaled)
-    var whole = String(n / p)
-    if n != 0 && d < 0 { whole = "-" + whole }
-    var frac = n % p
-    guard frac != 0 else { return whole }
-    var digits = places
-    while frac % 10 == 0 { frac /= 10; digits -= 1 }
-    let f = String(frac)
-    return whole + "." + String(repeating: "0", count: digits - f.count) + f
-}
+/// Figures in explanations: `DecimalText.format`, the one number formatter.
+func num(_ d: Double, _ decimals: Int = 2) -> String { DecimalText.format(d, places: decimals) }
 
 func pct(_ share: Double) -> String { num(share * 100, 1) + "%" }
 

@@ -69,9 +69,4 @@ struct ShowCommand: ParsableCommand {
     }
 }
 
-func num2(_ d: Double) -> String {
-    var s = String(format: "%.2f", d)
-    while s.hasSuffix("0") { s.removeLast() }
-    if s.hasSuffix(".") { s.removeLast() }
-    return s
-}
+func num2(_ d: Double) -> String { DecimalText.format(d, places: 2) }
