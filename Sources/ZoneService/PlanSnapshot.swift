@@ -24,6 +24,11 @@ public final class PlanSnapshot: Sendable {
     /// A vetting engine for one thread (its own GEOS and PROJ contexts over the shared geometry).
     public func makeEngine() throws -> VettingEngine { try VettingEngine(plan: plan, compiled: compiled) }
 
+    /// Batch vetting on `jobs` threads, each worker's engine made from this snapshot (`zoneplan check`).
+    public func makeBatchVetter(jobs: Int) -> BatchVetter {
+        BatchVetter(plan: plan, jobs: jobs, makeEngine: { try self.makeEngine() })
+    }
+
     /// Spatial queries (`where`, `query`, `stats`) for one thread, over the same compiled geometry
     /// the engines vet against. `measurer`: the thread's own, if it has one (saves a PROJ set-up).
     public func makeQuery(measurer: PlanarMeasurer? = nil) throws -> SpatialQuery {

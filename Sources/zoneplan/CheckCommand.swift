@@ -180,7 +180,7 @@ struct CheckCommand: ParsableCommand {
                 }
             }
         } else {
-            let vetter = BatchVetter(plan: plan, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            let vetter = compiledSnapshot(plan).makeBatchVetter(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             vetter.standings = loadStandings()
             // Streamed formats are encoded on the workers, in parallel.
             switch format {

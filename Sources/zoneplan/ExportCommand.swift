@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ZoneGeometry
 import ZonePlan
+import ZoneService
 import ZoneQuery
 import ZoneStore
 import ZoneVetting
@@ -69,7 +70,7 @@ struct ExportCommand: ParsableCommand {
         let features: [Feature]
         if isResults {
             let engine: VettingEngine
-            do { engine = try VettingEngine(plan: plan) } catch { fail("cannot prepare the plan layers: \(error)", code: Exit.internalError) }
+            do { engine = try compiledSnapshot(plan).makeEngine() } catch { fail("cannot prepare the plan layers: \(error)", code: Exit.internalError) }
             let files = from.map { (label: $0 == "-" ? "stdin" : $0, data: readInputFile($0)) }
             let batch = try queryInput { try ResultsExport.vet(files: files, engine: engine, progress: progress) }
             for e in batch.errors { FileHandle.standardError.write(Data(("zoneplan: error: " + TerminalText.escape("\(e)") + "\n").utf8)) }

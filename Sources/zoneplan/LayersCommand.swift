@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ZoneGeometry
 import ZonePlan
+import ZoneService
 import ZoneQuery
 import ZoneStore
 import ZoneVetting
@@ -32,7 +33,7 @@ struct LayersCommand: ParsableCommand {
         writeOut(plan.origin.isEmpty ? "GeoData \(plan.geodataVersion) — \(plan.root.path)\n"
                  : plan.origin.hasPrefix("GeoData") ? plan.origin + "\n" : "\(WorkspaceLocator.redacted(plan.origin)) — \(plan.geodataVersion)\n")
         writeOut(Report.table(header: ["layer", "title", "features", "geometry", "kinds", "source"], rows: rows, indent: ""))
-        writeOut(QueryText.countyLand(try queryInput { try SpatialQuery(plan: plan).countyLand() }))
+        writeOut(QueryText.countyLand(try queryInput { try compiledSnapshot(plan).makeQuery().countyLand() }))
         writeOut("industries: \(plan.industries.standard), \(plan.industries.codes.count) codes, \(plan.industries.terms.count) plan terms; rule pack \(plan.rulePack.version) (effective \(plan.rulePack.effective)), \(plan.rulePack.rules.count) rules\n")
         writeOut("Schematic layers are drawn from the plans' text, not surveyed: an official layer imported by the bureau replaces them.\n")
         if features {

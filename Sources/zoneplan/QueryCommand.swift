@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ZoneGeometry
 import ZonePlan
+import ZoneService
 import ZoneQuery
 
 struct QueryCommand: ParsableCommand {
@@ -59,9 +60,9 @@ struct QueryCommand: ParsableCommand {
             let path = geometry!
             return try SpatialQuery.readGeometry(readInputFile(path), label: path == "-" ? "stdin" : path)
         }
-        let plan = try data.load()
+        let snapshot = try data.snapshot()
         let answer = try queryInput {
-            try SpatialQuery(plan: plan).query(area, predicate: within ? .within : (covers ? .covers : .intersects), layer: layer, bufferM: buffer)
+            try snapshot.makeQuery().query(area, predicate: within ? .within : (covers ? .covers : .intersects), layer: layer, bufferM: buffer)
         }
         writeOut(format == .json ? try QueryText.json(answer) : QueryText.query(answer))
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ZonePlan
+import ZoneService
 import ZoneQuery
 
 struct StatsCommand: ParsableCommand {
@@ -26,8 +27,8 @@ struct StatsCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let plan = try data.load()
-        let report = try queryInput { try SpatialQuery(plan: plan).stats(by: by, progress: TerminalProgress()) }
+        let snapshot = try data.snapshot()
+        let report = try queryInput { try snapshot.makeQuery().stats(by: by, progress: TerminalProgress()) }
         writeOut(format == .json ? try QueryText.json(report) : QueryText.stats(report))
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ZoneGeometry
 import ZonePlan
+import ZoneService
 import ZoneQuery
 import ZoneStore
 import ZoneVetting
@@ -39,7 +40,7 @@ struct SuggestCommand: ParsableCommand {
     func run() throws {
         let plan = try data.load()
         let engine: VettingEngine
-        do { engine = try VettingEngine(plan: plan) } catch { fail("cannot prepare the plan layers: \(error)", code: Exit.internalError) }
+        do { engine = try compiledSnapshot(plan).makeEngine() } catch { fail("cannot prepare the plan layers: \(error)", code: Exit.internalError) }
         let label = application == "-" ? "stdin" : application
         let entries: [Result<Application, ApplicationError>]
         do { entries = try ApplicationFile.read(readInputFile(application), fileLabel: label, catalog: plan.industries, engine: engine.engine) } catch {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ZoneGeometry
 import ZonePlan
+import ZoneService
 import ZoneQuery
 import ZoneVetting
 
@@ -39,8 +40,8 @@ struct WhereCommand: ParsableCommand {
             let xv = try CoordinateInput.number(x, name: "x"), yv = try CoordinateInput.number(y, name: "y")
             return (try CoordinateInput.lonLat(x: xv, y: yv, crs: c), c, [xv, yv])
         }
-        let plan = try data.load()
-        let report = try queryInput { try SpatialQuery(plan: plan).place(point, input: input, crs: inputCRS) }
+        let snapshot = try data.snapshot()
+        let report = try queryInput { try snapshot.makeQuery().place(point, input: input, crs: inputCRS) }
         writeOut(format == .json ? try QueryText.json(report) : QueryText.place(report))
     }
 }

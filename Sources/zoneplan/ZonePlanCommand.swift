@@ -107,6 +107,17 @@ struct GeoDataOptions: ParsableArguments {
     }
 }
 
+extension GeoDataOptions {
+    /// The plan compiled once (ZoneService's snapshot): every engine and query of a command comes
+    /// from it, as the server's do.
+    func snapshot() throws -> PlanSnapshot { compiledSnapshot(try load()) }
+}
+
+/// `plan` compiled into a snapshot, or exit 4 (the layers could not be projected or indexed).
+func compiledSnapshot(_ plan: PlanData) -> PlanSnapshot {
+    do { return try PlanSnapshot(plan: plan) } catch { fail("cannot prepare the plan layers: \(error)", code: Exit.internalError) }
+}
+
 /// Who is acting, for the ledger and imports.
 struct OfficialOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Your name for the record (default: $ZONEPLAN_OFFICIAL, else $USER).", valueName: "name"))
