@@ -63,7 +63,7 @@ public struct LayerImporter {
         guard let fmt = format(of: path) else {
             throw WorkspaceError(.badInput, "\(path): unknown format (expected .geojson, .json, .shp or 报部 .txt)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw WorkspaceError(.badInput, "\(path): cannot read the file") }
+        guard let data = FileBytes.read(path) else { throw WorkspaceError(.badInput, "\(path): cannot read the file") }
         guard !data.isEmpty else { throw WorkspaceError(.badInput, "\(path): the file is empty") }
         let sha = sha256Hex(data)
         let name = (path as NSString).lastPathComponent
@@ -186,7 +186,7 @@ public struct LayerImporter {
         }
         try checkShapefileStructure(base: base, path: path)
         var crs = explicit
-        if crs == nil, let prj = try? String(contentsOfFile: base + ".prj", encoding: .utf8) {
+        if crs == nil, let prj = FileBytes.read(base + ".prj").flatMap({ String(data: $0, encoding: .utf8) }) {
             let p = prj.replacingOccurrences(of: " ", with: "_").lowercased()
             if p.contains("cgcs2000_3_degree_gk_cm_120e") || p.contains("cgcs2000_/_3-degree_gauss-kruger_cm_120e") { crs = .gaussKruger120 }
             else if p.contains("cgcs2000_3_degree_gk_zone_40") || p.contains("gauss-kruger_zone_40") { crs = .gaussKrugerZone40 }
@@ -196,7 +196,7 @@ public struct LayerImporter {
         }
         guard let crs else { throw WorkspaceError(.badInput, "\(path): no .prj file; pass --crs") }
         var charset = "UTF-8"
-        if let cpg = try? String(contentsOfFile: base + ".cpg", encoding: .utf8) { charset = cpg.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let cpg = FileBytes.read(base + ".cpg").flatMap({ String(data: $0, encoding: .utf8) }) { charset = cpg.trimmingCharacters(in: .whitespacesAndNewlines) }
         if charset.uppercased() == "GBK" || charset == "936" { charset = "CP936" }
         let (cols, rows) = try (scratch ?? ShapefileScratch()).rows(base: base, charset: charset, srid: crs.epsgCode, path: path)
         let engine = GeometryEngine()
@@ -224,7 +224,7 @@ public struct LayerImporter {
     /// once imported 2 of 5 features with exit 0).
     static func checkShapefileStructure(base: String, path: String) throws {
         func bytes(_ ext: String) throws -> [UInt8] {
-            guard let d = FileManager.default.contents(atPath: base + "." + ext) else {
+            guard let d = FileBytes.read(base + "." + ext) else {
                 throw WorkspaceError(.badInput, "\(base).\(ext): cannot read the file")
             }
             return [UInt8](d)
@@ -279,6 +279,21 @@ public struct LayerImporter {
         }
         guard headerLength + dbfRecords * recordLength <= dbf.count else {
             throw WorkspaceError(.badInput, "\(base).dbf: truncated: \(dbfRecords) records of \(recordLength) bytes do not fit in \(dbf.count) bytes")
+        }
+        // SpatiaLite reads field descriptors (32 bytes each from byte 32) until the 0x0D that ends
+        // them and each field at its running offset into a record-sized buffer: a list without its
+        // end inside the header, or fields wider than a record, made it read past the buffer
+        // (SIGSEGV in gaiaReadShpEntity_ex; found by fuzzing, Fuzz/Shapefile).
+        var at = 32, width = 1  // the deletion flag
+        while at >= headerLength || dbf[at] != 0x0D {
+            guard at + 32 < headerLength else {
+                throw WorkspaceError(.badInput, "\(base).dbf: damaged header: its field list does not end (0x0D) within its \(headerLength) bytes (after \((at - 32) / 32) fields)")
+            }
+            width += Int(dbf[at + 16])
+            at += 32
+        }
+        guard width <= recordLength else {
+            throw WorkspaceError(.badInput, "\(base).dbf: damaged header: its fields are \(width) bytes wide, its records \(recordLength)")
         }
     }
 }

@@ -7,6 +7,12 @@ import ZoneGeometry
 /// for millions of inputs): each read sees only its own file, also after a file SpatiaLite refused.
 @Suite("a reused shapefile scratch database reads each file as a fresh one does")
 struct ShapefileScratchTests {
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zoneplan-shp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     static func shapefile(_ dir: URL, _ name: String, from source: String, _ extra: [String] = []) throws -> String {
         let shp = dir.appendingPathComponent(name + ".shp").path
         let conv = try run("ogr2ogr", ["-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8"] + extra + [shp, geoData.appendingPathComponent(source).path])
@@ -16,8 +22,7 @@ struct ShapefileScratchTests {
 
     @Test("platforms (lon/lat), a site (GK metres), an empty file refused, the platforms again: each as read alone")
     func eachReadSeesOnlyItsFile() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zoneplan-shp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let platforms = try Self.shapefile(dir, "platforms", from: "layers/platforms.geojson")
         let site = try Self.shapefile(dir, "site", from: "examples/huayou-cathode.geojson", ["-t_srs", "EPSG:4549"])
@@ -45,8 +50,7 @@ struct ShapefileScratchTests {
 
     @Test("a read leaves nothing behind: no table grows from one read to the next (millions of fuzz inputs)")
     func nothingAccumulates() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zoneplan-shp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let platforms = try Self.shapefile(dir, "platforms", from: "layers/platforms.geojson")
         let scratch = try ShapefileScratch()
@@ -61,8 +65,7 @@ struct ShapefileScratchTests {
 
     @Test("fields named pk_uid and geom (SpatiaLite's usual key and geometry columns) are read as fields")
     func fieldsNamedLikeSpatiaLiteColumns() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zoneplan-shp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let site = try String(contentsOf: geoData.appendingPathComponent("examples/huayou-cathode.geojson"), encoding: .utf8)
         let json = dir.appendingPathComponent("named.geojson")
