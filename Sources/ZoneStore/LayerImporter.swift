@@ -249,14 +249,22 @@ public struct LayerImporter {
             // SpatiaLite trusts a record's part and point counts: a polygon claiming 16,777,217 parts
             // in a 128-byte record made ImportSHP allocate from garbage and crash (found by fuzzing,
             // Fuzz/Shapefile). Every count must fit in the record, every part start in the points.
-            let content = offset + 8
-            guard length >= 4 else { continue }
-            let type = le32(shp, content)
-            let multi = [8, 18, 28].contains(type), parted = [3, 5, 13, 15, 23, 25, 31].contains(type)
-            guard multi || parted else { continue }
             func damaged(_ what: String) -> WorkspaceError {
                 WorkspaceError(.badInput, "\(base).shp: record \(r + 1) is damaged: \(what)")
             }
+            // SpatiaLite reads a record by the length in the .shp's own record header, and as the
+            // file's shape type: a shorter length left stale bytes as part and point counts
+            // (an allocation of 2^64 − 16 GB in gaiaAllocRing; found by fuzzing, Fuzz/Shapefile).
+            let declared = be32(shp, offset + 4) * 2
+            guard declared == length else { throw damaged("the .shp gives it \(declared) bytes, the .shx \(length)") }
+            let content = offset + 8
+            guard length >= 4 else { continue }
+            let type = le32(shp, content)
+            guard type == 0 || type == le32(shp, 32) else {
+                throw damaged("a shape of type \(type) in a file of type \(le32(shp, 32))")
+            }
+            let multi = [8, 18, 28].contains(type), parted = [3, 5, 13, 15, 23, 25, 31].contains(type)
+            guard multi || parted else { continue }
             let header = multi ? 40 : 44
             guard length >= header else { throw damaged("\(length) bytes are too few for its shape type \(type)") }
             let parts = multi ? 0 : le32(shp, content + 36), points = le32(shp, content + (multi ? 36 : 40))

@@ -88,4 +88,21 @@ struct ShapefileScratchTests {
         #expect(features.count == 1)
         #expect(features.first?.properties["name"] == .string("示例：杭州市"))
     }
+
+    @Test("a record whose shape type is not the file's is refused before SpatiaLite reads it")
+    func recordOfAnotherTypeIsRefused() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let site = try Self.shapefile(dir, "site", from: "examples/huayou-cathode.geojson", ["-t_srs", "EPSG:4549"])
+        var shp = [UInt8](try Data(contentsOf: URL(fileURLWithPath: site)))
+        #expect(shp[32] == 5 && shp[108] == 5)  // a polygon file, its first record a polygon (record content at 100 + 8)
+        shp[108] = 3                            // the record now says polyline
+        try Data(shp).write(to: URL(fileURLWithPath: site))
+        do {
+            _ = try LayerImporter.readShapefile(path: site, crs: nil)
+            Issue.record("read a polyline record in a polygon file")
+        } catch let e as WorkspaceError {
+            #expect("\(e)".hasSuffix("site.shp: record 1 is damaged: a shape of type 3 in a file of type 5"), "\(e)")
+        }
+    }
 }
